@@ -1,0 +1,40 @@
+#include "api/api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "api/json_io.hpp"
+#include "api/routes.hpp"
+
+namespace herald::api {
+
+Api::Api(Services services) : services_(services) {
+  add_auth_routes(router_);
+  add_user_routes(router_);
+  add_group_routes(router_);
+  add_directory_routes(router_);
+  add_operations_routes(router_);
+}
+
+RouteMatch Api::resolve(const ApiRequest& request) const {
+  return router_.match(request.method, request.path);
+}
+
+ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {
+  if (!match.route) {
+    if (match.path_known) {
+      json::object error{{"code", "method_not_allowed"},
+                         {"message", "this path does not take that method"}};
+      return json_response(405, json::object{{"error", std::move(error)}});
+    }
+    return error_response(fail(errc::not_found, "no such endpoint"));
+  }
+  try {
+    RequestContext ctx(request, std::move(match.params), services_);
+    return match.route->handler(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("handler failed: {} {}: {}", method_name(request.method), request.path, e.what());
+    return error_response(fail(errc::internal, "internal error"));
+  }
+}
+
+}  // namespace herald::api

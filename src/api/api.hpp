@@ -1,0 +1,24 @@
+// The HTTP API as a function from ApiRequest to ApiResponse, independent of the transport.
+// Thread-safe: handlers may run on any thread, concurrently.
+#pragma once
+
+#include "api/http_types.hpp"
+#include "api/request_context.hpp"
+#include "api/router.hpp"
+
+namespace herald::api {
+
+class Api {
+ public:
+  explicit Api(Services services);
+
+  RouteMatch resolve(const ApiRequest& request) const;
+  // Runs the matched handler, or answers 404/405. Never throws: a fault becomes a 500.
+  ApiResponse handle(const ApiRequest& request, RouteMatch match);
+
+ private:
+  Services services_;
+  Router router_;
+};
+
+}  // namespace herald::api

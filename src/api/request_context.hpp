@@ -1,0 +1,67 @@
+// What a handler sees of one request: path captures, query, the authenticated caller, and the
+// services it may call.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+#include "api/http_types.hpp"
+#include "api/query_params.hpp"
+#include "common/result.hpp"
+#include "core/model.hpp"
+
+namespace herald {
+class AuthService;
+class DirectoryService;
+class Store;
+}  // namespace herald
+
+namespace herald::api {
+
+struct Services {
+  Store& store;
+  AuthService& auth;
+  DirectoryService& directory;
+};
+
+inline constexpr const char* kSessionCookie = "herald_session";
+inline constexpr const char* kCsrfCookie = "herald_csrf";
+
+// The CSRF token that goes with a session token: derived, so nothing more is stored.
+std::string csrf_token_for(std::string_view session_token);
+
+class RequestContext {
+ public:
+  RequestContext(const ApiRequest& request, std::vector<std::string> params, Services& services)
+      : request_(request), params_(std::move(params)), services_(services) {}
+
+  const ApiRequest& request() const noexcept { return request_; }
+  const std::string& param(std::size_t index) const { return params_.at(index); }
+  Services& services() noexcept { return services_; }
+
+  // The caller, from "Authorization: Bearer" or the session cookie. A cookie-authenticated
+  // request that changes state must carry the matching X-CSRF-Token header.
+  Result<Principal> principal();
+  // The raw session token the caller presented (for logout).
+  std::optional<std::string> presented_token() const;
+
+  Result<const QueryParams*> query();
+  // ?limit= (default 50, at most 200) and ?cursor=.
+  Result<PageRequest> page();
+
+ private:
+  const ApiRequest& request_;
+  std::vector<std::string> params_;
+  Services& services_;
+  std::optional<QueryParams> query_;
+};
+
+std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
+
+std::string encode_cursor(Id after);
+boost::json::value cursor_json(const std::optional<Id>& next_after);
+
+}  // namespace herald::api

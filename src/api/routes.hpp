@@ -1,0 +1,14 @@
+// Registration of each area's endpoints on the router.
+#pragma once
+
+namespace herald::api {
+
+class Router;
+
+void add_auth_routes(Router& router);
+void add_user_routes(Router& router);
+void add_group_routes(Router& router);
+void add_directory_routes(Router& router);
+void add_operations_routes(Router& router);
+
+}  // namespace herald::api

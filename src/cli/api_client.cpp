@@ -1,0 +1,112 @@
+#include "cli/api_client.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+namespace herald::cli {
+namespace {
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+
+}  // namespace
+
+std::string ApiReply::describe_error() const {
+  if (status == 0) return transport_error;
+  std::string code = "error";
+  std::string message = body;
+  if (json.is_object()) {
+    if (const auto* error = json.as_object().if_contains("error"); error && error->is_object()) {
+      if (const auto* c = error->as_object().if_contains("code"); c && c->is_string()) {
+        code = std::string(c->get_string());
+      }
+      if (const auto* m = error->as_object().if_contains("message"); m && m->is_string()) {
+        message = std::string(m->get_string());
+      }
+    }
+  }
+  return fmt::format("{} (HTTP {} {})", message, status, code);
+}
+
+ApiClient::ApiClient(std::string base_url, std::string token)
+    : base_url_(std::move(base_url)), token_(std::move(token)) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+ApiReply ApiClient::post(std::string_view path, const boost::json::value& body) const {
+  std::string text = boost::json::serialize(body);
+  return send("POST", path, &text);
+}
+
+ApiReply ApiClient::patch(std::string_view path, const boost::json::value& body) const {
+  std::string text = boost::json::serialize(body);
+  return send("PATCH", path, &text);
+}
+
+ApiReply ApiClient::send(const char* method, std::string_view path, const std::string* body) const {
+  static CurlGlobal global;
+  ApiReply reply;
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    reply.transport_error = "cannot start libcurl";
+    return reply;
+  }
+  std::string url = base_url_ + std::string(path);
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Accept: application/json");
+  std::string authorization;
+  if (!token_.empty()) {
+    authorization = "Authorization: Bearer " + token_;
+    headers = curl_slist_append(headers, authorization.c_str());
+  }
+  if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+    boost::system::error_code ec;
+    if (!reply.body.empty()) reply.json = boost::json::parse(reply.body, ec);
+    if (ec) reply.json = nullptr;
+  } else {
+    reply.transport_error = fmt::format("cannot reach {}: {}", base_url_, curl_easy_strerror(rc));
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return reply;
+}
+
+std::string url_encode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace herald::cli

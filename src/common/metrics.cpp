@@ -1,0 +1,77 @@
+#include "common/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace herald {
+
+void Histogram::observe(double seconds) noexcept {
+  std::size_t i = 0;
+  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Histogram::render(std::string& out, const char* name, const char* help) const {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kBounds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"{}\"}} {}\n", name, kBounds[i],
+                   cumulative);
+  }
+  cumulative += buckets_[kBounds.size()].load(std::memory_order_relaxed);
+  fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
+  fmt::format_to(std::back_inserter(out), "{}_sum {}\n{}_count {}\n", name,
+                 static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6, name,
+                 count_.load(std::memory_order_relaxed));
+}
+
+namespace {
+
+void counter(std::string& out, const char* name, const char* help, std::uint64_t value,
+             const char* type = "counter") {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name,
+                 type, name, value);
+}
+
+}  // namespace
+
+std::string Metrics::render_prometheus() const {
+  std::string out;
+  out += "# HELP herald_http_responses_total HTTP responses sent, by status class.\n";
+  out += "# TYPE herald_http_responses_total counter\n";
+  for (int klass = 1; klass <= 5; ++klass) {
+    fmt::format_to(std::back_inserter(out), "herald_http_responses_total{{code=\"{}xx\"}} {}\n",
+                   klass, http_responses[klass].load(std::memory_order_relaxed));
+  }
+  counter(out, "herald_http_connections_open", "HTTP connections open now.",
+          static_cast<std::uint64_t>(http_connections_open.load(std::memory_order_relaxed)),
+          "gauge");
+  counter(out, "herald_http_connections_total", "HTTP connections accepted.",
+          http_connections_total.load(std::memory_order_relaxed));
+  http_request_seconds.render(out, "herald_http_request_duration_seconds",
+                              "Time from a complete request to its response being written.");
+  counter(out, "herald_store_commits_total", "Store transactions committed (group commits).",
+          store_commits.load(std::memory_order_relaxed));
+  counter(out, "herald_store_writes_total", "Write operations carried by those commits.",
+          store_writes.load(std::memory_order_relaxed));
+  counter(out, "herald_store_write_failures_total", "Write operations that were rolled back.",
+          store_write_failures.load(std::memory_order_relaxed));
+  store_commit_seconds.render(out, "herald_store_commit_duration_seconds",
+                              "Time to run and commit one group of writes.");
+  counter(out, "herald_logins_succeeded_total", "Successful logins.",
+          logins_succeeded.load(std::memory_order_relaxed));
+  counter(out, "herald_logins_failed_total", "Logins refused for bad credentials.",
+          logins_failed.load(std::memory_order_relaxed));
+  counter(out, "herald_logins_throttled_total", "Logins refused by the rate limiter.",
+          logins_throttled.load(std::memory_order_relaxed));
+  return out;
+}
+
+Metrics& metrics() noexcept {
+  static Metrics instance;
+  return instance;
+}
+
+}  // namespace herald

@@ -1,0 +1,193 @@
+#include "net/http_connection.hpp"
+
+#include <chrono>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/api.hpp"
+#include "common/metrics.hpp"
+
+namespace herald::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+api::ApiRequest to_api_request(http::request<http::string_body>& req, const std::string& remote) {
+  api::ApiRequest request;
+  request.method = api::parse_method(req.method_string());
+  std::string_view target = req.target();
+  auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  request.body = std::move(req.body());
+  request.authorization = std::string(req[http::field::authorization]);
+  request.cookie = std::string(req[http::field::cookie]);
+  request.csrf_token = std::string(req["X-CSRF-Token"]);
+  request.content_type = std::string(req[http::field::content_type]);
+  request.remote_address = remote;
+  return request;
+}
+
+http::response<http::string_body> to_beast_response(api::ApiResponse&& response,
+                                                    unsigned version, bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, "herald");
+  if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : response.headers) res.insert(name, value);
+  res.body() = std::move(response.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+api::ApiResponse transport_error(int status, const char* code, const char* message) {
+  api::ApiResponse response;
+  response.status = status;
+  response.body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message +
+                  R"("}})";
+  return response;
+}
+
+class Connection final : public HttpConnection,
+                         public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(ConnectionHost& host, tcp::socket socket)
+      : host_(host), stream_(std::move(socket)) {}
+
+  auto stream_executor() { return stream_.get_executor(); }
+
+  void close_if_idle() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.cancel();
+    });
+  }
+
+  asio::awaitable<void> serve() {
+    auto& m = metrics();
+    m.http_connections_open.fetch_add(1, std::memory_order_relaxed);
+    m.http_connections_total.fetch_add(1, std::memory_order_relaxed);
+    try {
+      co_await serve_requests();
+    } catch (const std::exception& e) {
+      spdlog::error("connection failed: {}", e.what());
+    }
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+    m.http_connections_open.fetch_sub(1, std::memory_order_relaxed);
+    host_.leave(this);
+  }
+
+ private:
+  asio::awaitable<void> serve_requests() {
+    boost::system::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    std::string remote = ec ? "unknown" : endpoint.address().to_string();
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    const HttpServerOptions& options = host_.options();
+    beast::flat_buffer buffer;
+    bool first = true;
+    while (!host_.stopping()) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      parser.body_limit(options.body_limit);
+      stream_.expires_after(first ? options.request_timeout : options.idle_timeout);
+      first = false;
+      idle_ = buffer.size() == 0;
+      auto [read_error, bytes] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+      idle_ = false;
+      if (read_error) {
+        co_await answer_read_error(read_error);
+        co_return;
+      }
+      auto& req = parser.get();
+      unsigned version = req.version();
+      bool keep_alive = req.keep_alive();
+      auto started = std::chrono::steady_clock::now();
+      api::ApiRequest request = to_api_request(req, remote);
+      api::ApiResponse response = co_await run_handler(request);
+      int status = response.status;
+      auto res = to_beast_response(std::move(response), version, keep_alive && !host_.stopping());
+      stream_.expires_after(options.request_timeout);
+      auto [write_error, written] = co_await http::async_write(stream_, res, use_tuple);
+      record(status, started);
+      spdlog::debug("{} {} {} from {}", api::method_name(request.method), request.path, status,
+                    remote);
+      if (write_error || !res.keep_alive()) co_return;
+    }
+  }
+
+  asio::awaitable<api::ApiResponse> run_handler(const api::ApiRequest& request) {
+    api::Api& api = host_.api();
+    api::RouteMatch match = api.resolve(request);
+    if (match.route && match.route->execution == api::Execution::worker) {
+      // Runs on the worker pool; the coroutine resumes on this connection's strand.
+      co_return co_await asio::co_spawn(
+          host_.workers(),
+          [&api, &request, &match]() -> asio::awaitable<api::ApiResponse> {
+            co_return api.handle(request, std::move(match));
+          },
+          asio::use_awaitable);
+    }
+    co_return api.handle(request, std::move(match));
+  }
+
+  asio::awaitable<void> answer_read_error(boost::system::error_code ec) {
+    api::ApiResponse response;
+    if (ec == http::error::body_limit) {
+      response = transport_error(413, "too_large", "the request body is over the limit");
+    } else if (ec == http::error::header_limit) {
+      response = transport_error(431, "too_large", "the request headers are over the limit");
+    } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+               ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      response = transport_error(400, "bad_request", "malformed HTTP request");
+    } else {
+      co_return;  // closed, timed out or cancelled: nobody to answer
+    }
+    int status = response.status;
+    auto res = to_beast_response(std::move(response), 11, false);
+    stream_.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream_, res, use_tuple);
+    record(status, std::chrono::steady_clock::now());
+  }
+
+  static void record(int status, std::chrono::steady_clock::time_point started) {
+    auto& m = metrics();
+    int klass = status / 100;
+    if (klass >= 1 && klass <= 5) m.http_responses[klass].fetch_add(1, std::memory_order_relaxed);
+    m.http_request_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+
+  ConnectionHost& host_;
+  beast::tcp_stream stream_;
+  bool idle_ = false;  // touched only on the strand
+};
+
+}  // namespace
+
+void start_connection(ConnectionHost& host, tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(host, std::move(socket));
+  host.enter(connection);
+  auto executor = connection->stream_executor();
+  asio::co_spawn(executor, [connection]() { return connection->serve(); }, asio::detached);
+}
+
+}  // namespace herald::net

@@ -1,0 +1,49 @@
+// The HTTP/1.1 server: accepts connections, reads requests with limits and timeouts, and hands
+// them to the Api, on the I/O threads or the worker pool as each route asks.
+// No Beast or Asio type appears here, so that including this header stays cheap.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace herald::api {
+class Api;
+}
+
+namespace herald::net {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port
+  int io_threads = 0;         // 0: one per core
+  int worker_threads = 32;    // handlers that wait on the store or a password hash
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::seconds request_timeout{30};   // to receive one whole request
+  std::chrono::seconds idle_timeout{75};      // a keep-alive connection with no request
+  std::chrono::seconds shutdown_grace{10};    // in-flight requests get this long to finish
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, api::Api& api);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; returns the bound port. Throws std::runtime_error if it cannot bind.
+  std::uint16_t listen();
+  // Serves until SIGINT or SIGTERM (or stop()), then shuts down gracefully: stops accepting,
+  // closes idle connections, lets in-flight requests finish within the grace period.
+  void run();
+  // Asks run() to shut down, from any thread.
+  void stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::net

@@ -1,0 +1,115 @@
+#include "server/serve.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "api/api.hpp"
+#include "common/crypto.hpp"
+#include "core/auth_service.hpp"
+#include "core/bootstrap.hpp"
+#include "core/directory_service.hpp"
+#include "core/password_hasher.hpp"
+#include "net/http_server.hpp"
+#include "store/store.hpp"
+
+namespace herald {
+
+bool split_listen_address(const std::string& text, std::string& host, unsigned short& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned value = 0;
+  const char* first = text.data() + colon + 1;
+  const char* last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || end != last || value > 65535) return false;
+  port = static_cast<unsigned short>(value);
+  return true;
+}
+
+namespace {
+
+std::optional<std::string> admin_password_from_environment() {
+  const char* value = std::getenv("HERALD_ADMIN_PASSWORD");
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  init_crypto();
+
+  std::string host;
+  unsigned short port = 0;
+  if (!split_listen_address(options.listen, host, port)) {
+    spdlog::error("--listen wants HOST:PORT, got '{}'", options.listen);
+    return 2;
+  }
+
+  std::unique_ptr<Store> store;
+  try {
+    store = open_store({options.store_url, options.data_dir, 4});
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open the store: {}", e.what());
+    return 1;
+  }
+  (void)store->delete_expired_tokens(system_now_ms());
+
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  PasswordHasher hasher(PasswordHasher::interactive(), cores);
+  SystemClock clock;
+  AuthService auth(*store, hasher, clock);
+  DirectoryService directory(*store, hasher, auth);
+
+  try {
+    auto admin = ensure_first_admin(*store, hasher, admin_password_from_environment());
+    if (admin.generated_password) {
+      std::printf("herald: created the first admin: username 'admin', password '%s' (shown once)\n",
+                  admin.generated_password->c_str());
+    } else if (admin.created) {
+      std::printf("herald: created the first admin 'admin' with HERALD_ADMIN_PASSWORD\n");
+    }
+    if (options.demo) {
+      for (const auto& account : seed_demo(*store, hasher)) {
+        std::printf("herald: demo account '%s' (%s), password '%s'\n", account.username.c_str(),
+                    account.role.c_str(), account.password.c_str());
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("cannot prepare the directory: {}", e.what());
+    return 1;
+  }
+
+  api::Api api(api::Services{*store, auth, directory});
+  net::HttpServerOptions server_options;
+  server_options.host = host;
+  server_options.port = port;
+  server_options.io_threads = options.io_threads;
+  server_options.worker_threads = options.worker_threads;
+  server_options.body_limit = options.max_body_bytes;
+  net::HttpServer server(server_options, api);
+  try {
+    port = server.listen();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  bool v6 = host.find(':') != std::string::npos;
+  std::printf("herald: listening on http://%s%s%s:%u\n", v6 ? "[" : "", host.c_str(), v6 ? "]" : "",
+              port);
+  std::fflush(stdout);
+  server.run();
+  return 0;
+}
+
+}  // namespace herald

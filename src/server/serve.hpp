@@ -1,0 +1,26 @@
+// `herald serve`: opens the store, prepares the first admin, and runs the HTTP server.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace herald {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./herald-data";
+  std::string store_url;  // empty: SQLite in data_dir
+  bool demo = false;
+  int io_threads = 0;  // 0: one per core
+  int worker_threads = 32;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::string log_level = "info";
+};
+
+// Runs until SIGINT or SIGTERM; returns the process exit code.
+int serve(const ServeOptions& options);
+
+// Splits "HOST:PORT" or "[V6]:PORT". False when malformed.
+bool split_listen_address(const std::string& text, std::string& host, unsigned short& port);
+
+}  // namespace herald

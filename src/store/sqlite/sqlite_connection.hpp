@@ -1,0 +1,94 @@
+// A thin RAII layer over one sqlite3 connection and its cache of prepared statements.
+// A connection is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace herald::sqlite {
+
+// A named SQL statement; its address keys the per-connection statement cache.
+struct Query {
+  const char* sql;
+};
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const noexcept { return code_; }    // extended result code
+  bool is_constraint() const noexcept;            // UNIQUE, FOREIGN KEY, CHECK...
+
+ private:
+  int code_;
+};
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+
+  // Binding, 1-based.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind_blob(int index, const void* data, std::size_t size);
+  Statement& bind_null(int index);
+  Statement& bind_optional(int index, const std::optional<std::string>& text);
+
+  // True when a row is available; false when done. Throws SqliteError on failure.
+  bool step();
+  // Runs to completion, for statements that return no rows.
+  void run();
+  void reset() noexcept;
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  std::optional<std::string> column_optional_text(int index) const;
+  bool column_is_null(int index) const;
+  std::string_view column_blob(int index) const;
+  sqlite3_stmt* handle() const noexcept { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+// Resets a cached statement when it goes out of scope, so it can be reused.
+class StatementLease {
+ public:
+  explicit StatementLease(Statement& stmt) : stmt_(&stmt) {}
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+  ~StatementLease() { stmt_->reset(); }
+  Statement* operator->() const noexcept { return stmt_; }
+  Statement& operator*() const noexcept { return *stmt_; }
+
+ private:
+  Statement* stmt_;
+};
+
+class Connection {
+ public:
+  enum class Mode { writer, reader };
+  Connection(const std::string& path, Mode mode);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs SQL text with no parameters (pragmas, migrations, transaction control).
+  void exec(const char* sql);
+  StatementLease prepare(const Query& query);
+  std::int64_t changes() const noexcept;
+  std::int64_t last_insert_rowid() const noexcept;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const Query*, Statement> statements_;  // node-stable: leases point in
+};
+
+}  // namespace herald::sqlite

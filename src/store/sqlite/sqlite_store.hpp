@@ -1,0 +1,83 @@
+// The SQLite implementation of Store: one writer thread with group commit, a pool of readers.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "store/sqlite/sqlite_reader_pool.hpp"
+#include "store/sqlite/sqlite_writer.hpp"
+#include "store/store.hpp"
+
+namespace herald::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and applies pending migrations.
+  SqliteStore(const std::string& path, int reader_connections);
+  ~SqliteStore() override;
+
+  Result<User> create_user(const NewUser& user) override;
+  std::optional<User> find_user(Id id) override;
+  std::optional<UserCredentials> find_credentials(std::string_view username) override;
+  Page<User> list_users(const UserQuery& query) override;
+  Result<User> update_user(Id id, const UserPatch& patch) override;
+  Result<void> delete_user(Id id) override;
+  std::int64_t count_users() override;
+
+  Result<Group> create_group(const NewGroup& group) override;
+  std::optional<Group> find_group(Id id) override;
+  Page<Group> list_groups(const GroupQuery& query) override;
+  Result<Group> update_group(Id id, const GroupPatch& patch) override;
+  Result<void> delete_group(Id id) override;
+  Result<void> add_member(Id group, Id user) override;
+  Result<void> remove_member(Id group, Id user) override;
+  Page<User> list_members(Id group, const PageRequest& page) override;
+
+  Result<void> insert_token(const TokenRecord& token) override;
+  std::optional<TokenRecord> find_token(const Sha256& hash) override;
+  Result<void> delete_token(const Sha256& hash) override;
+  Result<void> delete_expired_tokens(TimeMs now) override;
+
+  std::vector<DirectoryEntry> search_directory(std::string_view prefix, int limit) override;
+  std::optional<std::pair<User, UnreadCounts>> find_user_with_counts(Id id) override;
+
+ private:
+  // Runs `fn` as one job of the writer and waits until it is committed. A constraint violation
+  // becomes errc::conflict; a job whose result is an error is rolled back.
+  template <class F>
+  auto write(F&& fn) -> decltype(fn(std::declval<Connection&>()));
+
+  template <class F>
+  auto read(F&& fn) {
+    auto lease = readers_.lease();
+    return fn(*lease);
+  }
+
+  std::unique_ptr<Writer> writer_;
+  ReaderPool readers_;
+};
+
+// Reads the user columns selected by kUserColumns starting at column `first`.
+User read_user(const Statement& stmt, int first = 0);
+inline constexpr const char* kUserColumns = "id, username, display_name, email, role, created_at";
+
+template <class F>
+auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  using R = decltype(fn(std::declval<Connection&>()));
+  std::optional<R> result;
+  bool committed = writer_->run([&](Connection& connection) {
+    try {
+      result.emplace(fn(connection));
+    } catch (const SqliteError& e) {
+      if (!e.is_constraint()) throw;
+      result.emplace(fail(errc::conflict, "the change conflicts with existing data"));
+    }
+    return result->ok();
+  });
+  if (committed) return std::move(*result);
+  if (result && !result->ok()) return std::move(*result);
+  return fail(errc::internal, "the store could not commit the write");
+}
+
+}  // namespace herald::sqlite

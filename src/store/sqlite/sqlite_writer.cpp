@@ -1,0 +1,105 @@
+#include "store/sqlite/sqlite_writer.hpp"
+
+#include <chrono>
+#include <semaphore>
+
+#include <spdlog/spdlog.h>
+
+#include "common/metrics.hpp"
+
+namespace herald::sqlite {
+
+Writer::Writer(std::unique_ptr<Connection> connection)
+    : connection_(std::move(connection)), thread_([this] { loop(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Writer::submit(Job job, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Pending{std::move(job), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+bool Writer::run(Job job) {
+  std::binary_semaphore finished{0};
+  bool committed = false;
+  submit(std::move(job), [&](bool ok) {
+    committed = ok;
+    finished.release();
+  });
+  finished.acquire();
+  return committed;
+}
+
+void Writer::loop() {
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to do
+      if (queue_.size() <= kMaxGroup) {
+        group.swap(queue_);
+      } else {
+        group.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + kMaxGroup));
+        queue_.erase(queue_.begin(), queue_.begin() + kMaxGroup);
+      }
+    }
+    commit_group(group);
+    group.clear();
+  }
+}
+
+void Writer::commit_group(std::vector<Pending>& group) {
+  auto started = std::chrono::steady_clock::now();
+  std::vector<bool> kept(group.size(), false);
+  bool committed = false;
+  try {
+    connection_->exec("BEGIN IMMEDIATE");
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      connection_->exec("SAVEPOINT job");
+      bool keep = false;
+      try {
+        keep = group[i].job(*connection_);
+      } catch (const std::exception& e) {
+        spdlog::error("store write failed: {}", e.what());
+      }
+      if (!keep) connection_->exec("ROLLBACK TO job");
+      connection_->exec("RELEASE job");
+      kept[i] = keep;
+    }
+    connection_->exec("COMMIT");
+    committed = true;
+  } catch (const std::exception& e) {
+    spdlog::error("store commit failed: {}", e.what());
+    try {
+      connection_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+      // Nothing more to undo: SQLite rolls back by itself on some errors.
+    }
+  }
+  auto& m = metrics();
+  if (committed) m.store_commits.fetch_add(1, std::memory_order_relaxed);
+  std::size_t failures = 0;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    bool ok = committed && kept[i];
+    if (!ok) ++failures;
+    group[i].done(ok);
+  }
+  m.store_writes.fetch_add(group.size(), std::memory_order_relaxed);
+  m.store_write_failures.fetch_add(failures, std::memory_order_relaxed);
+  m.store_commit_seconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+}  // namespace herald::sqlite

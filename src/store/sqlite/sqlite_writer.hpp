@@ -1,0 +1,57 @@
+// The single writer of a SQLite store: runs write jobs on its own thread and commits concurrent
+// jobs together (group commit), so one fsync serves many writers.
+//
+// Each job runs inside its own SAVEPOINT: a job that fails (returns false or throws) is rolled
+// back alone and the rest of its group still commits. `done(true)` is called only after the
+// group's COMMIT returned, i.e. once the job's writes are durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_connection.hpp"
+
+namespace herald::sqlite {
+
+class Writer {
+ public:
+  // Returns true to keep the job's writes, false to roll them back.
+  using Job = std::function<bool(Connection&)>;
+  // Called on the writer thread with whether the job's writes were committed.
+  using Done = std::function<void(bool committed)>;
+
+  static constexpr std::size_t kMaxGroup = 512;
+
+  explicit Writer(std::unique_ptr<Connection> connection);
+  ~Writer();  // finishes every job already submitted, then stops
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void submit(Job job, Done done);
+
+  // Runs `job` and waits for its commit. Returns whether it was committed.
+  bool run(Job job);
+
+ private:
+  struct Pending {
+    Job job;
+    Done done;
+  };
+
+  void loop();
+  void commit_group(std::vector<Pending>& group);
+
+  std::unique_ptr<Connection> connection_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace herald::sqlite
