@@ -48,6 +48,10 @@ PasswordHasher::Cost PasswordHasher::interactive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }
 
+PasswordHasher::Cost PasswordHasher::minimum() {
+  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+}
+
 PasswordHasher::PasswordHasher(Cost cost, int max_concurrent)
     : cost_(cost), gate_(std::make_unique<Gate>(max_concurrent > 0 ? max_concurrent : 1)) {
   decoy_hash_ = hash("decoy password, never valid");

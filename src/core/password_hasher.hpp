@@ -17,6 +17,8 @@ class PasswordHasher {
   };
   // libsodium's "interactive" level: about 64 MiB and tens of milliseconds per hash.
   static Cost interactive();
+  // libsodium's minimum: fast and weak, for tests only.
+  static Cost minimum();
 
   PasswordHasher(Cost cost, int max_concurrent);
   PasswordHasher(const PasswordHasher&) = delete;

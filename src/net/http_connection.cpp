@@ -75,7 +75,9 @@ class Connection final : public HttpConnection,
 
   void close_if_idle() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) self->stream_.cancel();
+      // A request whose bytes have already arrived is served, not dropped.
+      boost::system::error_code ec;
+      if (self->idle_ && self->stream_.socket().available(ec) == 0) self->stream_.cancel();
     });
   }
 

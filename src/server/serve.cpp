@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
@@ -45,6 +46,8 @@ std::optional<std::string> admin_password_from_environment() {
 }  // namespace
 
 int serve(const ServeOptions& options) {
+  // Logs go to stderr; stdout carries only what an operator must read (address, first password).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("herald"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   init_crypto();

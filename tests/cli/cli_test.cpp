@@ -1,0 +1,124 @@
+// The command-line client against a real server: login, users, groups.
+#include <sys/wait.h>
+
+#include <cstdio>
+
+#include "support/api_fixture.hpp"
+
+namespace herald::test {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+class Cli : public ApiTest {
+ protected:
+  static void SetUpTestSuite() {
+    ApiTest::SetUpTestSuite();
+    config_dir_ = std::make_unique<TempDir>();
+  }
+  static void TearDownTestSuite() {
+    config_dir_.reset();
+    ApiTest::TearDownTestSuite();
+  }
+
+  // Runs `herald ARGS` with the suite's own saved-login file.
+  static CliRun herald(const std::string& args) {
+    std::string command = "HERALD_CONFIG='" + (config_dir_->path() / "cli.json").string() +
+                          "' HERALD_SERVER='" + server_->base_url() + "' '" + herald_binary() +
+                          "' " + args + " 2>&1";
+    CliRun run;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    char buffer[4096];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
+    int status = ::pclose(pipe);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+  }
+
+  static void login_as_admin() {
+    CliRun login = herald(std::string("login admin --password ") + kAdminPassword);
+    ASSERT_EQ(login.exit_code, 0) << login.output;
+  }
+
+  static inline std::unique_ptr<TempDir> config_dir_;
+};
+
+TEST_F(Cli, LogsInAndShowsWhoIsLoggedIn) {
+  login_as_admin();
+  CliRun whoami = herald("whoami");
+  EXPECT_EQ(whoami.exit_code, 0);
+  EXPECT_NE(whoami.output.find("admin (Administrator), role admin"), std::string::npos)
+      << whoami.output;
+  auto mode = std::filesystem::status(config_dir_->path() / "cli.json").permissions();
+  EXPECT_EQ(mode & std::filesystem::perms::group_read, std::filesystem::perms::none);
+  EXPECT_EQ(mode & std::filesystem::perms::others_read, std::filesystem::perms::none);
+}
+
+TEST_F(Cli, ManagesUsers) {
+  login_as_admin();
+  std::string name = unique("cliuser");
+  CliRun add = herald("users add " + name + " --display-name 'Cli User' --email c@example.org --role sender");
+  ASSERT_EQ(add.exit_code, 0) << add.output;
+  EXPECT_NE(add.output.find("created user " + name), std::string::npos);
+
+  CliRun list = herald("users list -q " + name);
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.output.find(name), std::string::npos);
+  EXPECT_NE(list.output.find("Cli User"), std::string::npos);
+
+  CliRun show = herald("users show " + name);
+  EXPECT_EQ(show.exit_code, 0) << show.output;
+  EXPECT_NE(show.output.find("c@example.org"), std::string::npos);
+
+  CliRun json = herald("--json users show " + name);
+  EXPECT_NE(json.output.find("\"role\":\"sender\""), std::string::npos) << json.output;
+
+  CliRun remove = herald("users remove " + name);
+  EXPECT_EQ(remove.exit_code, 0) << remove.output;
+  CliRun gone = herald("users show " + name);
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.output.find("no user named"), std::string::npos) << gone.output;
+}
+
+TEST_F(Cli, ManagesGroupsAndMembers) {
+  login_as_admin();
+  std::string group = unique("cligroup");
+  std::string user = unique("member");
+  ASSERT_EQ(herald("users add " + user).exit_code, 0);
+  CliRun add = herald("groups add " + group + " --description 'From the CLI'");
+  ASSERT_EQ(add.exit_code, 0) << add.output;
+  CliRun join = herald("groups add-member " + group + " " + user);
+  ASSERT_EQ(join.exit_code, 0) << join.output;
+  CliRun show = herald("groups show " + group);
+  EXPECT_NE(show.output.find("1 member(s)"), std::string::npos) << show.output;
+  EXPECT_NE(show.output.find(user), std::string::npos);
+  CliRun list = herald("groups list");
+  EXPECT_NE(list.output.find(group), std::string::npos);
+  ASSERT_EQ(herald("groups remove-member " + group + " " + user).exit_code, 0);
+  EXPECT_NE(herald("groups show " + group).output.find("0 member(s)"), std::string::npos);
+}
+
+TEST_F(Cli, ReportsApiErrorsWithANonZeroExit) {
+  login_as_admin();
+  CliRun bad = herald("users add 'Not Valid'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("HTTP 400 bad_request"), std::string::npos) << bad.output;
+  CliRun wrong = herald("login admin --password wrong-password");
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.output.find("HTTP 401"), std::string::npos);
+}
+
+TEST_F(Cli, LogoutForgetsTheToken) {
+  login_as_admin();
+  ASSERT_EQ(herald("logout").exit_code, 0);
+  CliRun after = herald("whoami");
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.output.find("HTTP 401"), std::string::npos) << after.output;
+}
+
+}  // namespace
+}  // namespace herald::test

@@ -1,0 +1,107 @@
+#include "store/sqlite/sqlite_writer.hpp"
+
+#include <atomic>
+#include <semaphore>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support/herald_process.hpp"
+
+namespace herald::sqlite {
+namespace {
+
+const Query kInsert{"INSERT INTO t (v) VALUES (?)"};
+const Query kCount{"SELECT COUNT(*), COALESCE(SUM(v), 0) FROM t"};
+
+std::pair<std::int64_t, std::int64_t> count_and_sum(const std::string& path) {
+  Connection reader(path, Connection::Mode::reader);
+  auto stmt = reader.prepare(kCount);
+  stmt->step();
+  return {stmt->column_int(0), stmt->column_int(1)};
+}
+
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (dir_.path() / "w.db").string();
+    auto connection = std::make_unique<Connection>(path_, Connection::Mode::writer);
+    connection->exec("CREATE TABLE t (v INTEGER NOT NULL)");
+    writer_ = std::make_unique<Writer>(std::move(connection));
+  }
+
+  test::TempDir dir_;
+  std::string path_;
+  std::unique_ptr<Writer> writer_;
+};
+
+TEST_F(WriterTest, AFailedJobIsRolledBackAloneWithinItsGroup) {
+  // Hold the writer busy so that the next jobs queue up and commit as one group.
+  std::binary_semaphore release{0};
+  std::binary_semaphore started{0};
+  writer_->submit(
+      [&](Connection&) {
+        started.release();
+        release.acquire();
+        return true;
+      },
+      [](bool) {});
+  started.acquire();
+
+  std::atomic<int> committed{0}, refused{0};
+  std::atomic<int> finished{0};
+  auto count = [&](bool ok) {
+    (ok ? committed : refused).fetch_add(1);
+    finished.fetch_add(1);
+  };
+  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 1).run(); return true; }, count);
+  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 100).run(); return false; }, count);
+  writer_->submit(
+      [](Connection& c) -> bool {
+        c.prepare(kInsert)->bind(1, 1000).run();
+        throw std::runtime_error("boom");
+      },
+      count);
+  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 2).run(); return true; }, count);
+  release.release();
+  while (finished.load() < 4) std::this_thread::yield();
+
+  EXPECT_EQ(committed.load(), 2);
+  EXPECT_EQ(refused.load(), 2);
+  auto [rows, sum] = count_and_sum(path_);
+  EXPECT_EQ(rows, 2);
+  EXPECT_EQ(sum, 3);
+}
+
+TEST_F(WriterTest, ConcurrentWritersShareCommits) {
+  constexpr int kThreads = 16;
+  constexpr int kEach = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        EXPECT_TRUE(writer_->run([](Connection& c) {
+          c.prepare(kInsert)->bind(1, 1).run();
+          return true;
+        }));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(count_and_sum(path_).first, kThreads * kEach);
+}
+
+TEST_F(WriterTest, FinishesQueuedJobsWhenDestroyed) {
+  std::atomic<int> done{0};
+  for (int i = 0; i < 100; ++i) {
+    writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 1).run(); return true; },
+                    [&](bool ok) { done += ok ? 1 : 0; });
+  }
+  writer_.reset();
+  EXPECT_EQ(done.load(), 100);
+  EXPECT_EQ(count_and_sum(path_).first, 100);
+}
+
+}  // namespace
+}  // namespace herald::sqlite
