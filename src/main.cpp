@@ -25,16 +25,18 @@ int main(int argc, char** argv) {
   serve->add_option("--io-threads", serve_options.io_threads, "network threads (0: one per core)")
       ->envname("HERALD_IO_THREADS")
       ->capture_default_str();
-  serve->add_option("--worker-threads", serve_options.worker_threads,
-                    "threads for handlers that wait on the store")
+  serve
+      ->add_option("--worker-threads", serve_options.worker_threads,
+                   "threads for handlers that wait on the store")
       ->envname("HERALD_WORKER_THREADS")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   serve->add_option("--max-body", serve_options.max_body_bytes, "largest JSON request body, bytes")
       ->envname("HERALD_MAX_BODY")
       ->capture_default_str();
-  serve->add_option("--log-level", serve_options.log_level,
-                    "trace, debug, info, warn, error or off (requests are logged at debug)")
+  serve
+      ->add_option("--log-level", serve_options.log_level,
+                   "trace, debug, info, warn, error or off (requests are logged at debug)")
       ->envname("HERALD_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();

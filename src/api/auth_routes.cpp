@@ -13,8 +13,8 @@ namespace {
 
 std::string session_cookie(const char* name, std::string_view value, TimeMs max_age_ms,
                            bool http_only) {
-  return fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict{}", name, value,
-                     max_age_ms / 1000, http_only ? "; HttpOnly" : "");
+  return fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict{}", name, value, max_age_ms / 1000,
+                     http_only ? "; HttpOnly" : "");
 }
 
 ApiResponse login(RequestContext& ctx) {

@@ -8,12 +8,15 @@
 namespace herald::api {
 namespace {
 
-Error no_such_group() { return fail(errc::not_found, "no such group"); }
+Error no_such_group() {
+  return fail(errc::not_found, "no such group");
+}
 
 json::value members_page_json(const Page<User>& members) {
   json::array items;
   for (const User& user : members.items) items.push_back(to_json(user));
-  return json::object{{"items", std::move(items)}, {"next_cursor", cursor_json(members.next_after)}};
+  return json::object{{"items", std::move(items)},
+                      {"next_cursor", cursor_json(members.next_after)}};
 }
 
 ApiResponse list_groups(RequestContext& ctx) {

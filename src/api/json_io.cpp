@@ -2,9 +2,9 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace herald::api {
 namespace {
@@ -26,12 +26,14 @@ Result<json::object> parse_object(std::string_view body) {
   return std::move(value.as_object());
 }
 
-Result<void> allow_only(const json::object& object, std::initializer_list<std::string_view> allowed) {
+Result<void> allow_only(const json::object& object,
+                        std::initializer_list<std::string_view> allowed) {
   for (const auto& field : object) {
     bool known = false;
     for (auto name : allowed) known = known || field.key() == name;
     if (!known) {
-      return fail(errc::bad_request, fmt::format("unknown field '{}'", std::string_view(field.key())));
+      return fail(errc::bad_request,
+                  fmt::format("unknown field '{}'", std::string_view(field.key())));
     }
   }
   return {};
@@ -71,7 +73,9 @@ Result<std::optional<bool>> optional_bool(const json::object& object, std::strin
   return std::optional<bool>(it->value().get_bool());
 }
 
-std::string id_string(Id id) { return std::to_string(id); }
+std::string id_string(Id id) {
+  return std::to_string(id);
+}
 
 std::optional<Id> parse_id(std::string_view text) {
   if (text.empty() || text.size() > 18 || text.front() == '0') return std::nullopt;
@@ -135,16 +139,26 @@ ApiResponse no_content() {
 
 int http_status(errc code) noexcept {
   switch (code) {
-    case errc::ok: return 200;
-    case errc::bad_request: return 400;
-    case errc::unauthorized: return 401;
-    case errc::forbidden: return 403;
-    case errc::not_found: return 404;
-    case errc::conflict: return 409;
-    case errc::too_large: return 413;
-    case errc::rate_limited: return 429;
-    case errc::unavailable: return 503;
-    case errc::internal: return 500;
+    case errc::ok:
+      return 200;
+    case errc::bad_request:
+      return 400;
+    case errc::unauthorized:
+      return 401;
+    case errc::forbidden:
+      return 403;
+    case errc::not_found:
+      return 404;
+    case errc::conflict:
+      return 409;
+    case errc::too_large:
+      return 413;
+    case errc::rate_limited:
+      return 429;
+    case errc::unavailable:
+      return 503;
+    case errc::internal:
+      return 500;
   }
   return 500;
 }

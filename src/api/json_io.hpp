@@ -22,10 +22,12 @@ namespace json = boost::json;
 Result<json::object> parse_object(std::string_view body);
 
 // Refuses fields not in `allowed`, naming the first one found.
-Result<void> allow_only(const json::object& object, std::initializer_list<std::string_view> allowed);
+Result<void> allow_only(const json::object& object,
+                        std::initializer_list<std::string_view> allowed);
 
 Result<std::string> required_string(const json::object& object, std::string_view key);
-Result<std::optional<std::string>> optional_string(const json::object& object, std::string_view key);
+Result<std::optional<std::string>> optional_string(const json::object& object,
+                                                   std::string_view key);
 // Absent: nothing; null: engaged-but-empty; a string: that string.
 Result<std::optional<std::optional<std::string>>> nullable_string(const json::object& object,
                                                                   std::string_view key);

@@ -46,7 +46,8 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
   while (!header.empty()) {
     auto semicolon = header.find(';');
     std::string_view pair = header.substr(0, semicolon);
-    header = semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
+    header =
+        semicolon == std::string_view::npos ? std::string_view() : header.substr(semicolon + 1);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     auto eq = pair.find('=');
     if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
@@ -106,7 +107,9 @@ Result<PageRequest> RequestContext::page() {
   return page;
 }
 
-std::string encode_cursor(Id after) { return base64url_encode("c1:" + std::to_string(after)); }
+std::string encode_cursor(Id after) {
+  return base64url_encode("c1:" + std::to_string(after));
+}
 
 boost::json::value cursor_json(const std::optional<Id>& next_after) {
   if (!next_after) return nullptr;

@@ -50,7 +50,8 @@ RouteMatch Router::match(Method method, std::string_view path) const {
       }
     }
     if (!matched) continue;
-    bool method_fits = route.method == method || (method == Method::head && route.method == Method::get);
+    bool method_fits =
+        route.method == method || (method == Method::head && route.method == Method::get);
     if (!method_fits) {
       result.path_known = true;
       continue;

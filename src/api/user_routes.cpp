@@ -8,7 +8,9 @@
 namespace herald::api {
 namespace {
 
-Error no_such_user() { return fail(errc::not_found, "no such user"); }
+Error no_such_user() {
+  return fail(errc::not_found, "no such user");
+}
 
 Result<Role> role_field(const json::object& body) {
   auto text = optional_string(body, "role");
@@ -81,8 +83,8 @@ ApiResponse update_user(RequestContext& ctx) {
   if (!id) return error_response(no_such_user());
   auto body = parse_object(ctx.request().body);
   if (!body) return error_response(body.error());
-  if (auto fields = allow_only(*body, {"display_name", "email", "role", "password",
-                                       "current_password"});
+  if (auto fields =
+          allow_only(*body, {"display_name", "email", "role", "password", "current_password"});
       !fields) {
     return error_response(fields.error());
   }
@@ -114,8 +116,9 @@ ApiResponse delete_user(RequestContext& ctx) {
   auto caller = ctx.principal();
   if (!caller) return error_response(caller.error());
   auto id = parse_id(ctx.param(0));
-  if (!id) return error_response(caller->is_admin() ? no_such_user()
-                                                    : fail(errc::forbidden, "only admins may do this"));
+  if (!id)
+    return error_response(caller->is_admin() ? no_such_user()
+                                             : fail(errc::forbidden, "only admins may do this"));
   auto deleted = ctx.services().directory.delete_user(*caller, *id);
   if (!deleted) return error_response(deleted.error());
   return no_content();

@@ -4,9 +4,9 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace herald::cli {
 namespace {

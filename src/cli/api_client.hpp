@@ -10,7 +10,7 @@
 namespace herald::cli {
 
 struct ApiReply {
-  long status = 0;          // 0 when the server could not be reached
+  long status = 0;  // 0 when the server could not be reached
   std::string body;
   std::string transport_error;
   boost::json::value json;  // the parsed body, or null

@@ -15,9 +15,8 @@ bool all_digits(const std::string& text) {
 }
 
 // Finds the item of a list reply whose `field` equals `wanted` exactly.
-std::optional<std::string> find_id_by(ClientContext& ctx, const ApiReply& reply,
-                                      const char* field, const std::string& wanted,
-                                      const char* what) {
+std::optional<std::string> find_id_by(ClientContext& ctx, const ApiReply& reply, const char* field,
+                                      const std::string& wanted, const char* what) {
   if (!reply.ok()) {
     report_failure(ctx, reply);
     return std::nullopt;

@@ -55,8 +55,8 @@ void show_group(ClientContext& ctx, const std::string& which) {
   std::vector<std::vector<std::string>> rows{{"ID", "USERNAME", "DISPLAY NAME"}};
   for (const auto& item : group.at("members").as_array()) {
     const auto& user = item.as_object();
-    rows.push_back({text_of(user.at("id")), text_of(user.at("username")),
-                    text_of(user.at("display_name"))});
+    rows.push_back(
+        {text_of(user.at("id")), text_of(user.at("username")), text_of(user.at("display_name"))});
   }
   print_table(rows);
 }
@@ -96,9 +96,9 @@ void add_group_commands(CLI::App& app, ClientContext& ctx) {
 
   auto member = std::make_shared<MemberArgs>();
   for (bool adding : {true, false}) {
-    auto* cmd = groups->add_subcommand(adding ? "add-member" : "remove-member",
-                                       adding ? "add a user to a group (admins)"
-                                              : "remove a user from a group (admins)");
+    auto* cmd = groups->add_subcommand(
+        adding ? "add-member" : "remove-member",
+        adding ? "add a user to a group (admins)" : "remove a user from a group (admins)");
     cmd->add_option("group", member->group, "group id or name")->required();
     cmd->add_option("user", member->user, "user id or username")->required();
     cmd->callback([&ctx, member, adding] { change_member(ctx, *member, adding); });

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "cli/cli_app.hpp"
 
@@ -16,7 +16,9 @@ std::string text_of(const boost::json::value& value) {
   return boost::json::serialize(value);
 }
 
-void print_error(const std::string& message) { std::fprintf(stderr, "herald: %s\n", message.c_str()); }
+void print_error(const std::string& message) {
+  std::fprintf(stderr, "herald: %s\n", message.c_str());
+}
 
 void report_failure(ClientContext& ctx, const ApiReply& reply) {
   print_error(reply.describe_error());

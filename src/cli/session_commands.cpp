@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
-#include <fmt/format.h>
 
 #include "cli/cli_app.hpp"
 #include "cli/credentials.hpp"
@@ -44,8 +44,8 @@ struct LoginArgs {
 void login(ClientContext& ctx, const LoginArgs& args) {
   std::string password = args.password.empty() ? read_password("password: ") : args.password;
   ApiClient anonymous(ctx.server_url(), "");
-  auto reply = anonymous.post("/api/v1/login",
-                              boost::json::object{{"username", args.username}, {"password", password}});
+  auto reply = anonymous.post(
+      "/api/v1/login", boost::json::object{{"username", args.username}, {"password", password}});
   if (!reply.ok()) return report_failure(ctx, reply);
   const auto& object = reply.json.as_object();
   try {

@@ -43,7 +43,8 @@ void list_users(ClientContext& ctx, const std::string& query) {
     auto reply = client.get(path);
     if (!reply.ok()) return report_failure(ctx, reply);
     if (print_json_if_asked(ctx, reply)) return;
-    for (const auto& user : reply.json.at("items").as_array()) rows.push_back(user_row(user.as_object()));
+    for (const auto& user : reply.json.at("items").as_array())
+      rows.push_back(user_row(user.as_object()));
     const auto& next = reply.json.at("next_cursor");
     cursor = next.is_string() ? std::string(next.get_string()) : std::string();
   } while (!cursor.empty());
@@ -83,7 +84,8 @@ void add_user_commands(CLI::App& app, ClientContext& ctx) {
 
   auto add_args = std::make_shared<AddArgs>();
   auto* add = users->add_subcommand("add", "create a user");
-  add->add_option("username", add_args->username, "login name: a-z, 0-9, '.', '_', '-'")->required();
+  add->add_option("username", add_args->username, "login name: a-z, 0-9, '.', '_', '-'")
+      ->required();
   add->add_option("--display-name", add_args->display_name, "shown name (default: the username)");
   add->add_option("--email", add_args->email, "email address");
   add->add_option("--role", add_args->role, "admin, sender or user")

@@ -1,4 +1,5 @@
-// Small cryptographic helpers on libsodium: random bytes, SHA-256, base64url, constant-time compare.
+// Small cryptographic helpers on libsodium: random bytes, SHA-256, base64url, constant-time
+// compare.
 #pragma once
 
 #include <array>

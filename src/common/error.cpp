@@ -18,16 +18,26 @@ const std::error_category& herald_category() noexcept {
 
 const char* errc_name(errc e) noexcept {
   switch (e) {
-    case errc::ok: return "ok";
-    case errc::bad_request: return "bad_request";
-    case errc::unauthorized: return "unauthorized";
-    case errc::forbidden: return "forbidden";
-    case errc::not_found: return "not_found";
-    case errc::conflict: return "conflict";
-    case errc::too_large: return "too_large";
-    case errc::rate_limited: return "rate_limited";
-    case errc::unavailable: return "unavailable";
-    case errc::internal: return "internal";
+    case errc::ok:
+      return "ok";
+    case errc::bad_request:
+      return "bad_request";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::forbidden:
+      return "forbidden";
+    case errc::not_found:
+      return "not_found";
+    case errc::conflict:
+      return "conflict";
+    case errc::too_large:
+      return "too_large";
+    case errc::rate_limited:
+      return "rate_limited";
+    case errc::unavailable:
+      return "unavailable";
+    case errc::internal:
+      return "internal";
   }
   return "internal";
 }

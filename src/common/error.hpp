@@ -9,15 +9,15 @@ namespace herald {
 
 enum class errc {
   ok = 0,
-  bad_request,     // malformed or invalid input
-  unauthorized,    // no or bad credentials
-  forbidden,       // authenticated, but the role does not allow the action
-  not_found,       // absent, or not visible to the caller
-  conflict,        // violates a uniqueness or state rule
-  too_large,       // body or field over its limit
-  rate_limited,    // too many attempts
-  unavailable,     // shutting down or overloaded
-  internal,        // a fault that is not the caller's
+  bad_request,   // malformed or invalid input
+  unauthorized,  // no or bad credentials
+  forbidden,     // authenticated, but the role does not allow the action
+  not_found,     // absent, or not visible to the caller
+  conflict,      // violates a uniqueness or state rule
+  too_large,     // body or field over its limit
+  rate_limited,  // too many attempts
+  unavailable,   // shutting down or overloaded
+  internal,      // a fault that is not the caller's
 };
 
 const std::error_category& herald_category() noexcept;

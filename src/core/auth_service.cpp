@@ -8,7 +8,9 @@
 namespace herald {
 namespace {
 
-Error bad_credentials() { return fail(errc::unauthorized, "wrong username or password"); }
+Error bad_credentials() {
+  return fail(errc::unauthorized, "wrong username or password");
+}
 
 }  // namespace
 
@@ -57,7 +59,8 @@ Result<LoginResult> AuthService::login(std::string_view username_in, std::string
   result.user = credentials->user;
   TimeMs now = clock_.now_ms();
   result.expires_at = now + options_.token_lifetime_ms;
-  if (auto stored = store_.insert_token({sha256(result.token), result.user.id, now, result.expires_at});
+  if (auto stored =
+          store_.insert_token({sha256(result.token), result.user.id, now, result.expires_at});
       !stored) {
     return stored.error();
   }
@@ -87,6 +90,8 @@ Result<Principal> AuthService::authenticate(std::string_view token) {
   return principal;
 }
 
-void AuthService::forget_user(Id user) { cache_.erase_user(user); }
+void AuthService::forget_user(Id user) {
+  cache_.erase_user(user);
+}
 
 }  // namespace herald

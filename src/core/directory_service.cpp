@@ -7,8 +7,12 @@
 namespace herald {
 namespace {
 
-Error admins_only() { return fail(errc::forbidden, "only admins may do this"); }
-Error no_such_user() { return fail(errc::not_found, "no such user"); }
+Error admins_only() {
+  return fail(errc::forbidden, "only admins may do this");
+}
+Error no_such_user() {
+  return fail(errc::not_found, "no such user");
+}
 
 }  // namespace
 
@@ -50,7 +54,8 @@ Result<User> DirectoryService::update_user(const Principal& caller, Id id,
                                            const UpdateUserInput& input) {
   bool self = caller.user_id == id;
   if (!caller.is_admin() && !self) return no_such_user();
-  if (!caller.is_admin() && input.role) return fail(errc::forbidden, "only admins may change roles");
+  if (!caller.is_admin() && input.role)
+    return fail(errc::forbidden, "only admins may change roles");
 
   UserPatch patch;
   if (input.display_name) {

@@ -4,9 +4,12 @@ namespace herald {
 
 const char* role_name(Role role) noexcept {
   switch (role) {
-    case Role::admin: return "admin";
-    case Role::sender: return "sender";
-    case Role::user: return "user";
+    case Role::admin:
+      return "admin";
+    case Role::sender:
+      return "sender";
+    case Role::user:
+      return "user";
   }
   return "user";
 }

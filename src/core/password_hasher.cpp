@@ -43,7 +43,6 @@ class PasswordHasher::Gate {
   int free_;
 };
 
-
 PasswordHasher::Cost PasswordHasher::interactive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }
@@ -76,6 +75,8 @@ bool PasswordHasher::verify(std::string_view encoded_hash, std::string_view pass
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 
-void PasswordHasher::burn_time(std::string_view password) { (void)verify(decoy_hash_, password); }
+void PasswordHasher::burn_time(std::string_view password) {
+  (void)verify(decoy_hash_, password);
+}
 
 }  // namespace herald

@@ -29,7 +29,8 @@ void RateLimiter::spend(std::string_view key) {
 }
 
 void RateLimiter::forget_full_buckets(TimeMs now) {
-  std::erase_if(buckets_, [&](const auto& entry) { return refilled(entry.second, now) >= policy_.burst; });
+  std::erase_if(buckets_,
+                [&](const auto& entry) { return refilled(entry.second, now) >= policy_.burst; });
 }
 
 }  // namespace herald

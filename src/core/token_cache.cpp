@@ -24,7 +24,8 @@ void TokenCache::put(const Sha256& hash, const Principal& principal, TimeMs now)
   Shard& shard = shard_of(hash);
   std::unique_lock lock(shard.mutex);
   if (shard.entries.size() >= kMaxEntriesPerShard) {
-    std::erase_if(shard.entries, [&](const auto& entry) { return entry.second.valid_until <= now; });
+    std::erase_if(shard.entries,
+                  [&](const auto& entry) { return entry.second.valid_until <= now; });
     if (shard.entries.size() >= kMaxEntriesPerShard) shard.entries.clear();
   }
   shard.entries[hash] = Entry{principal, std::min(principal.token_expires_at, now + ttl_ms_)};
@@ -39,7 +40,8 @@ void TokenCache::erase(const Sha256& hash) {
 void TokenCache::erase_user(Id user) {
   for (Shard& shard : shards_) {
     std::unique_lock lock(shard.mutex);
-    std::erase_if(shard.entries, [&](const auto& entry) { return entry.second.principal.user_id == user; });
+    std::erase_if(shard.entries,
+                  [&](const auto& entry) { return entry.second.principal.user_id == user; });
   }
 }
 

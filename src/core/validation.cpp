@@ -14,8 +14,8 @@ bool has_control_character(std::string_view text) {
   return false;
 }
 
-std::optional<Error> check_text(std::string_view field, std::string_view text, std::size_t max_bytes,
-                                bool allow_empty) {
+std::optional<Error> check_text(std::string_view field, std::string_view text,
+                                std::size_t max_bytes, bool allow_empty) {
   if (!allow_empty && text.empty()) {
     return Error(errc::bad_request, fmt::format("{} must not be empty", field));
   }

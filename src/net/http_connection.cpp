@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
 #include "common/metrics.hpp"
@@ -43,8 +43,8 @@ api::ApiRequest to_api_request(http::request<http::string_body>& req, const std:
   return request;
 }
 
-http::response<http::string_body> to_beast_response(api::ApiResponse&& response,
-                                                    unsigned version, bool keep_alive) {
+http::response<http::string_body> to_beast_response(api::ApiResponse&& response, unsigned version,
+                                                    bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(response.status), version};
   res.set(http::field::server, "herald");
   if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
@@ -60,16 +60,14 @@ http::response<http::string_body> to_beast_response(api::ApiResponse&& response,
 api::ApiResponse transport_error(int status, const char* code, const char* message) {
   api::ApiResponse response;
   response.status = status;
-  response.body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message +
-                  R"("}})";
+  response.body =
+      std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + R"("}})";
   return response;
 }
 
-class Connection final : public HttpConnection,
-                         public std::enable_shared_from_this<Connection> {
+class Connection final : public HttpConnection, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ConnectionHost& host, tcp::socket socket)
-      : host_(host), stream_(std::move(socket)) {}
+  Connection(ConnectionHost& host, tcp::socket socket) : host_(host), stream_(std::move(socket)) {}
 
   auto stream_executor() { return stream_.get_executor(); }
 
@@ -189,7 +187,8 @@ void start_connection(ConnectionHost& host, tcp::socket socket) {
   auto connection = std::make_shared<Connection>(host, std::move(socket));
   host.enter(connection);
   auto executor = connection->stream_executor();
-  asio::co_spawn(executor, [connection]() { return connection->serve(); }, asio::detached);
+  asio::co_spawn(
+      executor, [connection]() { return connection->serve(); }, asio::detached);
 }
 
 }  // namespace herald::net

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,7 +19,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "net/http_connection.hpp"
 
@@ -170,8 +170,14 @@ HttpServer::HttpServer(HttpServerOptions options, api::Api& api)
 
 HttpServer::~HttpServer() = default;
 
-std::uint16_t HttpServer::listen() { return impl_->listen(); }
-void HttpServer::run() { impl_->run(); }
-void HttpServer::stop() { impl_->stop(); }
+std::uint16_t HttpServer::listen() {
+  return impl_->listen();
+}
+void HttpServer::run() {
+  impl_->run();
+}
+void HttpServer::stop() {
+  impl_->stop();
+}
 
 }  // namespace herald::net

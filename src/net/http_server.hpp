@@ -21,9 +21,9 @@ struct HttpServerOptions {
   int worker_threads = 32;    // handlers that wait on the store or a password hash
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
-  std::chrono::seconds request_timeout{30};   // to receive one whole request
-  std::chrono::seconds idle_timeout{75};      // a keep-alive connection with no request
-  std::chrono::seconds shutdown_grace{10};    // in-flight requests get this long to finish
+  std::chrono::seconds request_timeout{30};  // to receive one whole request
+  std::chrono::seconds idle_timeout{75};     // a keep-alive connection with no request
+  std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long to finish
 };
 
 class HttpServer {

@@ -1,4 +1,5 @@
-// Store: the persistence interface of herald. Implementations: SQLite (default), PostgreSQL (later).
+// Store: the persistence interface of herald. Implementations: SQLite (default), PostgreSQL
+// (later).
 //
 // What "ok" means: a write that returns ok has been committed durably (fsync'd) before it returns;
 // concurrent writes are grouped into one commit by the implementation. Every method may be called

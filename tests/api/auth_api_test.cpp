@@ -7,8 +7,8 @@ namespace {
 using AuthApi = ApiTest;
 
 TEST_F(AuthApi, LoginReturnsATokenAndTheUser) {
-  auto reply = http().post("/api/v1/login",
-                           R"({"username":"admin","password":"admin-password-for-tests"})");
+  auto reply =
+      http().post("/api/v1/login", R"({"username":"admin","password":"admin-password-for-tests"})");
   ASSERT_EQ(reply.status, 200) << reply.body;
   auto body = reply.json().as_object();
   EXPECT_GE(body.at("token").as_string().size(), 43u);
@@ -52,9 +52,9 @@ TEST_F(AuthApi, LogoutRevokesTheToken) {
 }
 
 TEST_F(AuthApi, CookieLoginNeedsTheCsrfHeaderForChanges) {
-  auto reply = http().post(
-      "/api/v1/login",
-      R"({"username":"admin","password":"admin-password-for-tests","cookie":true})");
+  auto reply =
+      http().post("/api/v1/login",
+                  R"({"username":"admin","password":"admin-password-for-tests","cookie":true})");
   ASSERT_EQ(reply.status, 200);
   auto body = reply.json().as_object();
   EXPECT_FALSE(body.contains("token"));  // the token stays in the HttpOnly cookie

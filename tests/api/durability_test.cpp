@@ -5,8 +5,8 @@
 #include <set>
 #include <thread>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "support/herald_process.hpp"
 #include "support/http_client.hpp"
@@ -74,9 +74,9 @@ TEST(Durability, AcknowledgedWritesSurviveKill9) {
   std::set<std::string> members;
   std::string cursor;
   do {
-    auto page = after.get("/api/v1/groups/" + group_id + "?limit=200" +
-                              (cursor.empty() ? "" : "&cursor=" + cursor),
-                          token);
+    auto page = after.get(
+        "/api/v1/groups/" + group_id + "?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor),
+        token);
     ASSERT_EQ(page.status, 200);
     auto body = page.json().as_object();
     for (const auto& member : body.at("members").as_array()) {
@@ -97,8 +97,10 @@ TEST(GracefulShutdown, InFlightRequestsFinishBeforeExit) {
   TempDir dir;
   HeraldProcess server(dir.path());
   std::string login = R"({"username":"admin","password":")" + std::string(kAdminPassword) + R"("})";
-  std::string request = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Content-Length: " + std::to_string(login.size()) + "\r\n\r\n" + login;
+  std::string request =
+      "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(login.size()) + "\r\n\r\n" + login;
   // Logins take tens of milliseconds each (Argon2id), so these are still running at SIGTERM.
   std::vector<int> sockets;
   for (int i = 0; i < 4; ++i) sockets.push_back(raw_send(server.port(), request));

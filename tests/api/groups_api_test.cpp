@@ -28,10 +28,11 @@ TEST_F(GroupsApi, AdminsManageGroupsAndMembers) {
 
   EXPECT_EQ(http().del(members + a, admin_token_).status, 204);
   EXPECT_EQ(http().del(members + a, admin_token_).status, 204);
-  EXPECT_EQ(http().get("/api/v1/groups/" + id, admin_token_).json().at("member_count").as_int64(), 1);
+  EXPECT_EQ(http().get("/api/v1/groups/" + id, admin_token_).json().at("member_count").as_int64(),
+            1);
 
-  auto renamed = http().patch("/api/v1/groups/" + id, R"({"description":"Class of 2026"})",
-                              admin_token_);
+  auto renamed =
+      http().patch("/api/v1/groups/" + id, R"({"description":"Class of 2026"})", admin_token_);
   ASSERT_EQ(renamed.status, 200);
   EXPECT_EQ(renamed.json().at("description").as_string(), "Class of 2026");
   EXPECT_EQ(renamed.json().at("name").as_string(), name);
@@ -54,7 +55,8 @@ TEST_F(GroupsApi, GroupNamesAreUniqueAndChecked) {
   EXPECT_EQ(http().post("/api/v1/groups", json_text(body), admin_token_).status, 201);
   EXPECT_EQ(http().post("/api/v1/groups", json_text(body), admin_token_).status, 409);
   EXPECT_EQ(http().post("/api/v1/groups", R"({"name":""})", admin_token_).status, 400);
-  EXPECT_EQ(http().post("/api/v1/groups", R"({"name":"x","members":[]})", admin_token_).status, 400);
+  EXPECT_EQ(http().post("/api/v1/groups", R"({"name":"x","members":[]})", admin_token_).status,
+            400);
 }
 
 TEST_F(GroupsApi, EveryoneReadsGroupsOnlyAdminsChangeThem) {
@@ -65,7 +67,8 @@ TEST_F(GroupsApi, EveryoneReadsGroupsOnlyAdminsChangeThem) {
   EXPECT_EQ(http().post("/api/v1/groups", R"({"name":"mine"})", alice.token).status, 403);
   EXPECT_EQ(http().patch("/api/v1/groups/" + group, R"({"name":"x"})", alice.token).status, 403);
   EXPECT_EQ(http().del("/api/v1/groups/" + group, alice.token).status, 403);
-  EXPECT_EQ(http().put("/api/v1/groups/" + group + "/members/" + alice.id, alice.token).status, 403);
+  EXPECT_EQ(http().put("/api/v1/groups/" + group + "/members/" + alice.id, alice.token).status,
+            403);
   EXPECT_EQ(http().get("/api/v1/groups", "").status, 401);
 }
 
@@ -82,7 +85,8 @@ TEST_F(GroupsApi, DirectorySearchFindsUsersAndGroupsByPrefix) {
   auto items = reply.json().at("items").as_array();
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].at("type").as_string(), "user");
-  EXPECT_EQ(items[0].at("address").as_string(), "user:" + std::string(items[0].at("id").as_string()));
+  EXPECT_EQ(items[0].at("address").as_string(),
+            "user:" + std::string(items[0].at("id").as_string()));
   EXPECT_EQ(items[1].at("type").as_string(), "group");
   EXPECT_EQ(std::string(items[1].at("address").as_string()).substr(0, 6), "group:");
   EXPECT_EQ(http().get("/api/v1/directory?q=%ZZ", viewer.token).status, 400);

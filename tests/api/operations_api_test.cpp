@@ -27,7 +27,8 @@ TEST_F(OperationsApi, UnknownPathsAre404AndWrongMethods405) {
   auto missing = http().get("/api/v1/nothing-here", admin_token_);
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.error_code(), "not_found");
-  auto wrong = http().request("POST", "/api/v1/me", "{}", {"Authorization: Bearer " + admin_token_});
+  auto wrong =
+      http().request("POST", "/api/v1/me", "{}", {"Authorization: Bearer " + admin_token_});
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(wrong.error_code(), "method_not_allowed");
 }
@@ -39,8 +40,8 @@ TEST_F(OperationsApi, MalformedHttpIs400) {
 }
 
 TEST_F(OperationsApi, OversizedHeadersAre431) {
-  std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                        std::string(64 * 1024, 'a') + "\r\n\r\n";
+  std::string request =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n";
   std::string reply = raw_exchange(server_->port(), request);
   EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply.substr(0, 200);
 }

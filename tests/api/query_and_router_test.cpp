@@ -26,8 +26,10 @@ TEST(QueryParams, RefusesMalformedEscapesAndBadUtf8) {
 TEST(Router, MatchesCapturesAndTellsWrongMethods) {
   Router router;
   int hit = 0;
-  router.add(Method::get, "/api/v1/users/{id}", Execution::io_thread,
-             [&](RequestContext&) { ++hit; return ApiResponse{}; });
+  router.add(Method::get, "/api/v1/users/{id}", Execution::io_thread, [&](RequestContext&) {
+    ++hit;
+    return ApiResponse{};
+  });
   router.add(Method::put, "/api/v1/groups/{id}/members/{user}", Execution::worker,
              [&](RequestContext&) { return ApiResponse{}; });
   auto match = router.match(Method::get, "/api/v1/users/42");

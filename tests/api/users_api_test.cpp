@@ -51,7 +51,8 @@ TEST_F(UsersApi, ListsUsersWithCursorPagination) {
     for (const auto& item : body.at("items").as_array()) {
       seen.emplace_back(item.at("username").as_string());
     }
-    cursor = body.at("next_cursor").is_null() ? "" : std::string(body.at("next_cursor").as_string());
+    cursor =
+        body.at("next_cursor").is_null() ? "" : std::string(body.at("next_cursor").as_string());
     ++pages;
   } while (!cursor.empty() && pages < 10);
   EXPECT_EQ(seen.size(), 5u);
@@ -91,8 +92,8 @@ TEST_F(UsersApi, SendersAreNotAdmins) {
 
 TEST_F(UsersApi, ChangingOwnPasswordNeedsTheCurrentOne) {
   Account carol = make_account("carol");
-  auto refused = http().patch("/api/v1/users/" + carol.id, R"({"password":"another-password"})",
-                              carol.token);
+  auto refused =
+      http().patch("/api/v1/users/" + carol.id, R"({"password":"another-password"})", carol.token);
   EXPECT_EQ(refused.status, 403);
   auto changed = http().patch(
       "/api/v1/users/" + carol.id,
@@ -104,7 +105,8 @@ TEST_F(UsersApi, ChangingOwnPasswordNeedsTheCurrentOne) {
 TEST_F(UsersApi, RoleChangesApplyToLiveTokensAtOnce) {
   Account dan = make_account("dan");
   EXPECT_EQ(http().get("/api/v1/users", dan.token).status, 403);
-  ASSERT_EQ(http().patch("/api/v1/users/" + dan.id, R"({"role":"admin"})", admin_token_).status, 200);
+  ASSERT_EQ(http().patch("/api/v1/users/" + dan.id, R"({"role":"admin"})", admin_token_).status,
+            200);
   EXPECT_EQ(http().get("/api/v1/users", dan.token).status, 200);
   ASSERT_EQ(http().del("/api/v1/users/" + dan.id, admin_token_).status, 204);
   EXPECT_EQ(http().get("/api/v1/me", dan.token).status, 401);
@@ -117,11 +119,10 @@ TEST_F(UsersApi, UsernamesAreUniqueAndValidated) {
   auto again = http().post("/api/v1/users", json_text(body), admin_token_);
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.error_code(), "conflict");
-  for (const char* bad : {R"({"username":"Has Space"})", R"({"username":""})",
-                          R"({"username":"ok","role":"king"})",
-                          R"({"username":"ok","email":"nope"})",
-                          R"({"username":"ok","password":"short"})",
-                          R"({"username":"ok","display_name":"tab\there"})"}) {
+  for (const char* bad :
+       {R"({"username":"Has Space"})", R"({"username":""})", R"({"username":"ok","role":"king"})",
+        R"({"username":"ok","email":"nope"})", R"({"username":"ok","password":"short"})",
+        R"({"username":"ok","display_name":"tab\there"})"}) {
     auto reply = http().post("/api/v1/users", bad, admin_token_);
     EXPECT_EQ(reply.status, 400) << bad;
     EXPECT_EQ(reply.error_code(), "bad_request") << bad;
@@ -134,10 +135,14 @@ TEST_F(UsersApi, BadInputNeverWritesAnything) {
     return reply.json().at("items").as_array().size();
   };
   std::size_t before = count_users();
-  const std::vector<std::string> bodies = {
-      "", "not json", "[]", "{\"username\":", R"({"username":42})",
-      R"({"username":"x1","unknown":true})", "{\"username\":\"bad\xFF\"}",
-      R"({"username":"x2","role":null,"email":7})"};
+  const std::vector<std::string> bodies = {"",
+                                           "not json",
+                                           "[]",
+                                           "{\"username\":",
+                                           R"({"username":42})",
+                                           R"({"username":"x1","unknown":true})",
+                                           "{\"username\":\"bad\xFF\"}",
+                                           R"({"username":"x2","role":null,"email":7})"};
   for (const auto& body : bodies) {
     auto reply = http().post("/api/v1/users", body, admin_token_);
     EXPECT_EQ(reply.status, 400) << body;
@@ -153,8 +158,8 @@ TEST_F(UsersApi, BadIdsAreNotFound) {
 }
 
 TEST_F(UsersApi, OversizedBodiesAre413) {
-  std::string huge = R"({"username":"big","display_name":")" + std::string(2 * 1024 * 1024, 'x') +
-                     R"("})";
+  std::string huge =
+      R"({"username":"big","display_name":")" + std::string(2 * 1024 * 1024, 'x') + R"("})";
   auto reply = http().post("/api/v1/users", huge, admin_token_);
   EXPECT_EQ(reply.status, 413);
   EXPECT_EQ(reply.error_code(), "too_large");

@@ -61,7 +61,8 @@ TEST_F(Cli, LogsInAndShowsWhoIsLoggedIn) {
 TEST_F(Cli, ManagesUsers) {
   login_as_admin();
   std::string name = unique("cliuser");
-  CliRun add = herald("users add " + name + " --display-name 'Cli User' --email c@example.org --role sender");
+  CliRun add = herald("users add " + name +
+                      " --display-name 'Cli User' --email c@example.org --role sender");
   ASSERT_EQ(add.exit_code, 0) << add.output;
   EXPECT_NE(add.output.find("created user " + name), std::string::npos);
 

@@ -10,9 +10,9 @@ namespace {
 TEST(Utf8, AcceptsWellFormedText) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("\xC3\xA9l\xC3\xA8ve"));     // élève
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x93\xA8"));        // U+1F4E8
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));        // U+10FFFF
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9l\xC3\xA8ve"));  // élève
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x93\xA8"));     // U+1F4E8
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));     // U+10FFFF
 }
 
 TEST(Utf8, RejectsMalformedText) {

@@ -21,8 +21,9 @@ class CoreTest : public ::testing::Test {
         hasher_(PasswordHasher::minimum(), 2),
         auth_(*store_, hasher_, clock_, options()),
         directory_(*store_, hasher_, auth_) {
-    admin_user_ = store_->create_user({"root", "Root", std::nullopt, Role::admin,
-                                       hasher_.hash("root-password")})
+    admin_user_ = store_
+                      ->create_user({"root", "Root", std::nullopt, Role::admin,
+                                     hasher_.hash("root-password")})
                       .value();
     admin_ = Principal{admin_user_.id, Role::admin, "root", 0};
   }

@@ -55,15 +55,30 @@ TEST_F(WriterTest, AFailedJobIsRolledBackAloneWithinItsGroup) {
     (ok ? committed : refused).fetch_add(1);
     finished.fetch_add(1);
   };
-  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 1).run(); return true; }, count);
-  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 100).run(); return false; }, count);
+  writer_->submit(
+      [](Connection& c) {
+        c.prepare(kInsert)->bind(1, 1).run();
+        return true;
+      },
+      count);
+  writer_->submit(
+      [](Connection& c) {
+        c.prepare(kInsert)->bind(1, 100).run();
+        return false;
+      },
+      count);
   writer_->submit(
       [](Connection& c) -> bool {
         c.prepare(kInsert)->bind(1, 1000).run();
         throw std::runtime_error("boom");
       },
       count);
-  writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 2).run(); return true; }, count);
+  writer_->submit(
+      [](Connection& c) {
+        c.prepare(kInsert)->bind(1, 2).run();
+        return true;
+      },
+      count);
   release.release();
   while (finished.load() < 4) std::this_thread::yield();
 
@@ -95,8 +110,12 @@ TEST_F(WriterTest, ConcurrentWritersShareCommits) {
 TEST_F(WriterTest, FinishesQueuedJobsWhenDestroyed) {
   std::atomic<int> done{0};
   for (int i = 0; i < 100; ++i) {
-    writer_->submit([](Connection& c) { c.prepare(kInsert)->bind(1, 1).run(); return true; },
-                    [&](bool ok) { done += ok ? 1 : 0; });
+    writer_->submit(
+        [](Connection& c) {
+          c.prepare(kInsert)->bind(1, 1).run();
+          return true;
+        },
+        [&](bool ok) { done += ok ? 1 : 0; });
   }
   writer_.reset();
   EXPECT_EQ(done.load(), 100);

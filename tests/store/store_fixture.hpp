@@ -2,8 +2,8 @@
 #pragma once
 
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "store/store.hpp"
@@ -18,6 +18,8 @@ struct StoreFactory {
 };
 
 // Test names print the store's name, not the object's bytes.
-inline void PrintTo(const StoreFactory& factory, std::ostream* out) { *out << factory.name; }
+inline void PrintTo(const StoreFactory& factory, std::ostream* out) {
+  *out << factory.name;
+}
 
 }  // namespace herald::test

@@ -75,7 +75,8 @@ TEST_P(StoreSuite, ListsUsersInPagesAndByPrefix) {
 
 TEST_P(StoreSuite, UpdatesUsersAndKeepsOneAdmin) {
   User admin = make_user("root", Role::admin);
-  auto demoted = store_->update_user(admin.id, {std::nullopt, std::nullopt, Role::user, std::nullopt});
+  auto demoted =
+      store_->update_user(admin.id, {std::nullopt, std::nullopt, Role::user, std::nullopt});
   ASSERT_FALSE(demoted.ok());
   EXPECT_EQ(demoted.error().code, errc::conflict);
 
@@ -87,8 +88,8 @@ TEST_P(StoreSuite, UpdatesUsersAndKeepsOneAdmin) {
   EXPECT_EQ(renamed->display_name, "Root");
   EXPECT_EQ(renamed->role, Role::user);
   EXPECT_EQ(store_->find_credentials("root")->password_hash, "new-hash");
-  auto cleared = store_->update_user(admin.id, {std::nullopt, std::optional<std::string>(),
-                                                std::nullopt, std::nullopt});
+  auto cleared = store_->update_user(
+      admin.id, {std::nullopt, std::optional<std::string>(), std::nullopt, std::nullopt});
   ASSERT_TRUE(cleared.ok());
   EXPECT_FALSE(store_->find_user(admin.id)->email);
   EXPECT_EQ(store_->delete_user(other.id).error().code, errc::conflict);  // the last admin
@@ -207,13 +208,12 @@ TEST_P(StoreSuite, DataSurvivesReopening) {
   EXPECT_TRUE(store_->find_user(user.id));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Stores, StoreSuite,
-    ::testing::Values(StoreFactory{"sqlite",
-                                   [](const std::filesystem::path& dir) {
-                                     return open_store({"", dir.string(), 2});
-                                   }}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite,
+                         ::testing::Values(StoreFactory{"sqlite",
+                                                        [](const std::filesystem::path& dir) {
+                                                          return open_store({"", dir.string(), 2});
+                                                        }}),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace herald::test

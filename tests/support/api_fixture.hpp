@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "support/herald_process.hpp"
 #include "support/http_client.hpp"
@@ -70,6 +70,8 @@ class ApiTest : public ::testing::Test {
   static inline std::string admin_token_;
 };
 
-inline std::string json_text(const boost::json::value& value) { return boost::json::serialize(value); }
+inline std::string json_text(const boost::json::value& value) {
+  return boost::json::serialize(value);
+}
 
 }  // namespace herald::test

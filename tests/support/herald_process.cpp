@@ -12,7 +12,9 @@
 
 namespace herald::test {
 
-std::string herald_binary() { return HERALD_BINARY; }
+std::string herald_binary() {
+  return HERALD_BINARY;
+}
 
 TempDir::TempDir() {
   std::random_device random;
@@ -31,8 +33,8 @@ TempDir::~TempDir() {
 HeraldProcess::HeraldProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args{herald_binary(), "serve", "--listen", "127.0.0.1:0", "--data",
-                                data_dir.string(),  "--log-level", "warn"};
+  std::vector<std::string> args{herald_binary(), "serve",           "--listen",    "127.0.0.1:0",
+                                "--data",        data_dir.string(), "--log-level", "warn"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -37,14 +37,17 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* out
   return size * count;
 }
 
-std::vector<std::string> with_token(const std::string& token, std::vector<std::string> headers = {}) {
+std::vector<std::string> with_token(const std::string& token,
+                                    std::vector<std::string> headers = {}) {
   if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
   return headers;
 }
 
 }  // namespace
 
-boost::json::value HttpResult::json() const { return boost::json::parse(body); }
+boost::json::value HttpResult::json() const {
+  return boost::json::parse(body);
+}
 
 std::optional<std::string> HttpResult::header(const std::string& lower_name) const {
   for (const auto& [name, value] : headers) {

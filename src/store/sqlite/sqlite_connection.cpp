@@ -6,13 +6,15 @@ namespace herald::sqlite {
 namespace {
 
 [[noreturn]] void throw_error(sqlite3* db, int code) {
-  throw SqliteError(sqlite3_extended_errcode(db), std::string(sqlite3_errmsg(db)) + " (" +
-                                                      sqlite3_errstr(code) + ")");
+  throw SqliteError(sqlite3_extended_errcode(db),
+                    std::string(sqlite3_errmsg(db)) + " (" + sqlite3_errstr(code) + ")");
 }
 
 }  // namespace
 
-bool SqliteError::is_constraint() const noexcept { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
+bool SqliteError::is_constraint() const noexcept {
+  return (code_ & 0xff) == SQLITE_CONSTRAINT;
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -55,7 +57,9 @@ void Statement::reset() noexcept {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t Statement::column_int(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 std::string Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
@@ -74,13 +78,14 @@ bool Statement::column_is_null(int index) const {
 
 std::string_view Statement::column_blob(int index) const {
   const void* data = sqlite3_column_blob(stmt_, index);
-  return {static_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
+  return {static_cast<const char*>(data),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
 }
 
 Connection::Connection(const std::string& path, Mode mode) {
-  int flags = SQLITE_OPEN_NOMUTEX |
-              (mode == Mode::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                    : SQLITE_OPEN_READONLY);
+  int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (mode == Mode::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -127,7 +132,9 @@ StatementLease Connection::prepare(const Query& query) {
   return StatementLease(it->second);
 }
 
-std::int64_t Connection::changes() const noexcept { return sqlite3_changes64(db_); }
+std::int64_t Connection::changes() const noexcept {
+  return sqlite3_changes64(db_);
+}
 
 std::int64_t Connection::last_insert_rowid() const noexcept {
   return sqlite3_last_insert_rowid(db_);

@@ -23,8 +23,8 @@ struct Query {
 class SqliteError : public std::runtime_error {
  public:
   SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  int code() const noexcept { return code_; }    // extended result code
-  bool is_constraint() const noexcept;            // UNIQUE, FOREIGN KEY, CHECK...
+  int code() const noexcept { return code_; }  // extended result code
+  bool is_constraint() const noexcept;         // UNIQUE, FOREIGN KEY, CHECK...
 
  private:
   int code_;

@@ -195,7 +195,8 @@ std::vector<DirectoryEntry> SqliteStore::search_directory(std::string_view prefi
     }
     // Share the page between users and groups so that neither crowds the other out.
     std::size_t cap = static_cast<std::size_t>(limit);
-    std::size_t group_share = std::min(groups.size(), std::max(cap / 2, cap - std::min(cap, users.size())));
+    std::size_t group_share =
+        std::min(groups.size(), std::max(cap / 2, cap - std::min(cap, users.size())));
     std::size_t user_share = std::min(users.size(), cap - group_share);
     users.resize(user_share);
     users.insert(users.end(), groups.begin(), groups.begin() + static_cast<long>(group_share));

@@ -61,7 +61,9 @@ CREATE TABLE user_counters (
 
 }  // namespace
 
-int latest_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+int latest_schema_version() noexcept {
+  return static_cast<int>(kMigrations.size());
+}
 
 void migrate(Connection& connection) {
   connection.exec(

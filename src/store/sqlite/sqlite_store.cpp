@@ -99,7 +99,8 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
   } else if (options.url.rfind("sqlite:", 0) == 0) {
     path = options.url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);
-    if (path.empty()) throw std::runtime_error("the sqlite store URL names no file: " + options.url);
+    if (path.empty())
+      throw std::runtime_error("the sqlite store URL names no file: " + options.url);
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
   } else {

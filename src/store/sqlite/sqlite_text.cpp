@@ -15,9 +15,13 @@ std::string escape_like(std::string_view text) {
 
 }  // namespace
 
-std::string like_prefix(std::string_view prefix) { return escape_like(prefix) + "%"; }
+std::string like_prefix(std::string_view prefix) {
+  return escape_like(prefix) + "%";
+}
 
-std::string like_word_prefix(std::string_view prefix) { return "% " + escape_like(prefix) + "%"; }
+std::string like_word_prefix(std::string_view prefix) {
+  return "% " + escape_like(prefix) + "%";
+}
 
 std::string prefix_upper_bound(std::string_view prefix) {
   // U+10FFFF sorts after every valid UTF-8 sequence under SQLite's BINARY collation.

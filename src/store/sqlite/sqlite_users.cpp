@@ -29,8 +29,7 @@ const Query kListUsersByPrefix{
 const Query kUpdateUser{
     "UPDATE users SET display_name = ?, email = ?, role = ?,"
     " password_hash = COALESCE(?, password_hash) WHERE id = ?"};
-const Query kCountAdmins{
-    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL"};
+const Query kCountAdmins{"SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL"};
 const Query kSoftDeleteUser{"UPDATE users SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL"};
 const Query kDeleteUserTokens{"DELETE FROM tokens WHERE user_id = ?"};
 const Query kDecrementGroupsOfUser{
@@ -133,7 +132,9 @@ Result<User> SqliteStore::update_user(Id id, const UserPatch& patch) {
       return fail(errc::conflict, "herald needs at least one admin");
     }
     auto stmt = c.prepare(kUpdateUser);
-    stmt->bind(1, updated.display_name).bind_optional(2, updated.email).bind(3, role_name(updated.role));
+    stmt->bind(1, updated.display_name)
+        .bind_optional(2, updated.email)
+        .bind(3, role_name(updated.role));
     if (patch.password_hash) {
       stmt->bind(4, *patch.password_hash);
     } else {
