@@ -12,9 +12,12 @@ Error no_such_group() {
   return fail(errc::not_found, "no such group");
 }
 
-json::value members_page_json(const Page<User>& members) {
+// Admins see members' full records; everyone else sees names only.
+json::value members_page_json(const Page<User>& members, bool full) {
   json::array items;
-  for (const User& user : members.items) items.push_back(to_json(user));
+  for (const User& user : members.items) {
+    items.push_back(full ? to_json(user) : to_json_summary(user));
+  }
   return json::object{{"items", std::move(items)},
                       {"next_cursor", cursor_json(members.next_after)}};
 }
@@ -63,7 +66,7 @@ ApiResponse get_group(RequestContext& ctx) {
   auto members = ctx.services().directory.list_members(*caller, *id, *page);
   if (!members) return error_response(members.error());
   json::object reply = to_json(*group);
-  json::value page_json = members_page_json(*members);
+  json::value page_json = members_page_json(*members, caller->is_admin());
   reply["members"] = page_json.as_object()["items"];
   reply["members_next_cursor"] = page_json.as_object()["next_cursor"];
   return json_response(200, reply);
@@ -78,7 +81,7 @@ ApiResponse list_members(RequestContext& ctx) {
   if (!page) return error_response(page.error());
   auto members = ctx.services().directory.list_members(*caller, *id, *page);
   if (!members) return error_response(members.error());
-  return json_response(200, members_page_json(*members));
+  return json_response(200, members_page_json(*members, caller->is_admin()));
 }
 
 ApiResponse update_group(RequestContext& ctx) {

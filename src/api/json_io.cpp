@@ -96,6 +96,14 @@ json::object to_json(const User& user) {
   return out;
 }
 
+json::object to_json_summary(const User& user) {
+  json::object out;
+  out["id"] = id_string(user.id);
+  out["username"] = user.username;
+  out["display_name"] = user.display_name;
+  return out;
+}
+
 json::object to_json(const Group& group) {
   json::object out;
   out["id"] = id_string(group.id);

@@ -38,6 +38,8 @@ std::string id_string(Id id);
 std::optional<Id> parse_id(std::string_view text);
 
 json::object to_json(const User& user);
+// What any user may see of another: id, username, display name.
+json::object to_json_summary(const User& user);
 json::object to_json(const Group& group);
 json::object to_json(const DirectoryEntry& entry);
 

@@ -92,12 +92,12 @@ Result<PageRequest> RequestContext::page() {
   PageRequest page;
   page.limit = kDefaultLimit;
   if (auto limit = (*params)->get("limit")) {
-    int value = 0;
+    long long value = 0;
     auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
     if (ec != std::errc() || end != limit->data() + limit->size() || value < 1) {
       return fail(errc::bad_request, "limit must be a whole number from 1 to 200");
     }
-    page.limit = std::min(value, kMaxLimit);
+    page.limit = static_cast<int>(std::min<long long>(value, kMaxLimit));
   }
   if (auto cursor = (*params)->get("cursor"); cursor && !cursor->empty()) {
     auto after = decode_cursor(*cursor);

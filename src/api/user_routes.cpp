@@ -96,6 +96,9 @@ ApiResponse update_user(RequestContext& ctx) {
   if (!email) return error_response(email.error());
   input.email = *email;
   if (body->contains("role")) {
+    if (body->at("role").is_null()) {
+      return error_response(fail(errc::bad_request, "role must be 'admin', 'sender' or 'user'"));
+    }
     auto role = role_field(*body);
     if (!role) return error_response(role.error());
     input.role = *role;

@@ -1,6 +1,8 @@
 #include "cli/credentials.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -49,12 +51,14 @@ void save_login(const SavedLogin& login) {
   boost::json::object object{
       {"server", login.server}, {"token", login.token}, {"username", login.username}};
   std::string text = boost::json::serialize(object);
-  // Create it private before the secret goes in.
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  out << text << '\n';
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+  text += '\n';
+  // Private from its creation, before the secret goes in.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) throw std::runtime_error("cannot write " + path.string());
+  ::fchmod(fd, S_IRUSR | S_IWUSR);  // an older file may have had wider permissions
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written) throw std::runtime_error("cannot write " + path.string());
 }
 
 void forget_login() {

@@ -40,6 +40,9 @@ Result<LoginResult> AuthService::login(std::string_view username_in, std::string
     return error;
   }
 
+  // Spend before the slow check, so that parallel guesses cannot all pass a nearly empty bucket.
+  account_limiter_.spend(account_key);
+  address_limiter_.spend(address_key);
   auto credentials = store_.find_credentials(username);
   bool valid = false;
   if (credentials && !credentials->password_hash.empty()) {
@@ -48,12 +51,12 @@ Result<LoginResult> AuthService::login(std::string_view username_in, std::string
     hasher_.burn_time(password);  // answer unknown names as slowly as known ones
   }
   if (!valid) {
-    account_limiter_.spend(account_key);
-    address_limiter_.spend(address_key);
     metrics().logins_failed.fetch_add(1, std::memory_order_relaxed);
     return bad_credentials();
   }
 
+  account_limiter_.refund(account_key);
+  address_limiter_.refund(address_key);
   LoginResult result;
   result.token = random_token(32);
   result.user = credentials->user;

@@ -47,7 +47,9 @@ Result<User> DirectoryService::get_user(const Principal& caller, Id id) {
 
 Result<Page<User>> DirectoryService::list_users(const Principal& caller, const UserQuery& query) {
   if (!caller.is_admin()) return admins_only();
-  return store_.list_users(query);
+  UserQuery normalised = query;
+  normalised.prefix = ascii_lower(query.prefix);
+  return store_.list_users(normalised);
 }
 
 Result<User> DirectoryService::update_user(const Principal& caller, Id id,
@@ -81,7 +83,7 @@ Result<User> DirectoryService::update_user(const Principal& caller, Id id,
     patch.password_hash = hasher_.hash(*input.password);
   }
   auto updated = store_.update_user(id, patch);
-  if (updated && input.role) auth_.forget_user(id);
+  if (updated && (input.role || input.password)) auth_.forget_user(id);
   return updated;
 }
 

@@ -28,6 +28,14 @@ void RateLimiter::spend(std::string_view key) {
   it->second = Bucket{std::max(0.0, tokens - 1.0), now};
 }
 
+void RateLimiter::refund(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) return;
+  TimeMs now = clock_.now_ms();
+  it->second = Bucket{std::min(policy_.burst, refilled(it->second, now) + 1.0), now};
+}
+
 void RateLimiter::forget_full_buckets(TimeMs now) {
   std::erase_if(buckets_,
                 [&](const auto& entry) { return refilled(entry.second, now) >= policy_.burst; });

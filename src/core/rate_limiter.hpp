@@ -25,6 +25,8 @@ class RateLimiter {
   std::optional<int> retry_after(std::string_view key);
   // Spends one attempt.
   void spend(std::string_view key);
+  // Gives one attempt back (a login that turned out to be right).
+  void refund(std::string_view key);
 
  private:
   struct Bucket {

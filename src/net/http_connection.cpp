@@ -124,6 +124,7 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       api::ApiRequest request = to_api_request(req, remote);
       api::ApiResponse response = co_await run_handler(request);
       int status = response.status;
+      if (request.method == api::Method::head) response.body.clear();
       auto res = to_beast_response(std::move(response), version, keep_alive && !host_.stopping());
       stream_.expires_after(options.request_timeout);
       auto [write_error, written] = co_await http::async_write(stream_, res, use_tuple);

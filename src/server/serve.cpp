@@ -61,7 +61,9 @@ int serve(const ServeOptions& options) {
 
   std::unique_ptr<Store> store;
   try {
-    store = open_store({options.store_url, options.data_dir, 4});
+    // Enough idle readers for every thread that reads: I/O threads and workers.
+    int readers = static_cast<int>(std::thread::hardware_concurrency()) + options.worker_threads;
+    store = open_store({options.store_url, options.data_dir, readers});
   } catch (const std::exception& e) {
     spdlog::error("cannot open the store: {}", e.what());
     return 1;

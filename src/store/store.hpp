@@ -36,7 +36,8 @@ class Store {
   virtual std::optional<User> find_user(Id id) = 0;
   virtual std::optional<UserCredentials> find_credentials(std::string_view username) = 0;
   virtual Page<User> list_users(const UserQuery& query) = 0;
-  // Keeps at least one admin: demoting or deleting the last one is a conflict.
+  // Keeps at least one admin: demoting or deleting the last one is a conflict. A new password
+  // revokes every token of the user.
   virtual Result<User> update_user(Id id, const UserPatch& patch) = 0;
   virtual Result<void> delete_user(Id id) = 0;  // also revokes tokens and memberships
   virtual std::int64_t count_users() = 0;

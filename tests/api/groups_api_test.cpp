@@ -72,6 +72,22 @@ TEST_F(GroupsApi, EveryoneReadsGroupsOnlyAdminsChangeThem) {
   EXPECT_EQ(http().get("/api/v1/groups", "").status, 401);
 }
 
+TEST_F(GroupsApi, MembersShowOnlyNamesToNonAdmins) {
+  Account viewer = make_account("viewer");
+  std::string group = make_group("private-emails");
+  boost::json::object body{{"username", unique("member")}, {"email", "member@example.org"}};
+  auto member = http().post("/api/v1/users", json_text(body), admin_token_);
+  std::string member_id(member.json().at("id").as_string());
+  ASSERT_EQ(http().put("/api/v1/groups/" + group + "/members/" + member_id, admin_token_).status,
+            204);
+  auto seen = http().get("/api/v1/groups/" + group, viewer.token).json();
+  auto listed = seen.at("members").as_array().at(0).as_object();
+  EXPECT_TRUE(listed.contains("username"));
+  EXPECT_FALSE(listed.contains("email"));
+  auto by_admin = http().get("/api/v1/groups/" + group, admin_token_).json();
+  EXPECT_EQ(by_admin.at("members").as_array().at(0).at("email").as_string(), "member@example.org");
+}
+
 TEST_F(GroupsApi, DirectorySearchFindsUsersAndGroupsByPrefix) {
   Account viewer = make_account("viewer");
   std::string stem = unique("zorro");

@@ -58,6 +58,17 @@ TEST_F(OperationsApi, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_EQ(count, 3u);
 }
 
+TEST_F(OperationsApi, HeadAnswersWithoutABody) {
+  std::string head = "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string reply = raw_exchange(server_->port(), head + get);
+  // Two responses, and only the second has a body: the client does not misread the stream.
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u);
+  auto second = reply.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << reply;
+  EXPECT_EQ(reply.find("\"status\""), reply.find("\"status\"", second));
+}
+
 TEST_F(OperationsApi, ResponsesCarrySafetyHeaders) {
   auto reply = http().get("/api/v1/me", admin_token_);
   EXPECT_EQ(reply.header("x-content-type-options"), "nosniff");

@@ -102,6 +102,25 @@ TEST_F(UsersApi, ChangingOwnPasswordNeedsTheCurrentOne) {
   EXPECT_NO_THROW(http().login(carol.username, "another-password"));
 }
 
+TEST_F(UsersApi, ANewPasswordRevokesEveryToken) {
+  Account gina = make_account("gina");
+  std::string second = http().login(gina.username, "password-123");
+  auto reset =
+      http().patch("/api/v1/users/" + gina.id, R"({"password":"reset-by-admin"})", admin_token_);
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(http().get("/api/v1/me", gina.token).status, 401);
+  EXPECT_EQ(http().get("/api/v1/me", second).status, 401);
+  EXPECT_NO_THROW(http().login(gina.username, "reset-by-admin"));
+}
+
+TEST_F(UsersApi, ANullRoleIsRefusedNotAPromotionOrDemotion) {
+  Account hal = make_account("hal", "sender");
+  auto reply = http().patch("/api/v1/users/" + hal.id, R"({"role":null})", admin_token_);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(http().get("/api/v1/users/" + hal.id, admin_token_).json().at("role").as_string(),
+            "sender");
+}
+
 TEST_F(UsersApi, RoleChangesApplyToLiveTokensAtOnce) {
   Account dan = make_account("dan");
   EXPECT_EQ(http().get("/api/v1/users", dan.token).status, 403);

@@ -141,6 +141,7 @@ Result<User> SqliteStore::update_user(Id id, const UserPatch& patch) {
       stmt->bind_null(4);
     }
     stmt->bind(5, id).run();
+    if (patch.password_hash) c.prepare(kDeleteUserTokens)->bind(1, id).run();
     return updated;
   });
 }
