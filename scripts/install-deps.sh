@@ -6,9 +6,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
-  libspdlog-dev libfmt-dev libcli11-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcmark-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk python3
+  curl wrk jq python3
 )
 
 missing=()

@@ -34,6 +34,14 @@ int main(int argc, char** argv) {
   serve->add_option("--max-body", serve_options.max_body_bytes, "largest JSON request body, bytes")
       ->envname("HERALD_MAX_BODY")
       ->capture_default_str();
+  serve->add_option("--max-upload", serve_options.max_upload_bytes, "largest attachment, bytes")
+      ->envname("HERALD_MAX_UPLOAD")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-mail-body", serve_options.max_mail_body_bytes,
+                   "largest message body, bytes")
+      ->envname("HERALD_MAX_MAIL_BODY")
+      ->capture_default_str();
   serve
       ->add_option("--log-level", serve_options.log_level,
                    "trace, debug, info, warn, error or off (requests are logged at debug)")

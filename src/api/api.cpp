@@ -13,6 +13,11 @@ Api::Api(Services services) : services_(services) {
   add_group_routes(router_);
   add_directory_routes(router_);
   add_operations_routes(router_);
+  add_message_routes(router_);
+  add_folder_routes(router_);
+  add_blob_routes(router_);
+  add_notification_routes(router_);
+  add_rule_routes(router_);
 }
 
 RouteMatch Api::resolve(const ApiRequest& request) const {

@@ -2,6 +2,7 @@
 // to and from these, so that handlers compile without Beast.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ struct ApiRequest {
   std::string csrf_token;  // the X-CSRF-Token header
   std::string content_type;
   std::string remote_address;
+  // For routes that stream their body to disk: the file holding it, and its size.
+  std::string body_file;
+  std::uint64_t body_size = 0;
 };
 
 struct ApiResponse {
@@ -31,6 +35,7 @@ struct ApiResponse {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string file_path;  // when set, the body is this file's content (downloads)
 };
 
 }  // namespace herald::api

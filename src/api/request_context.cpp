@@ -29,13 +29,13 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   return authorization.substr(kScheme.size());
 }
 
+}  // namespace
+
 std::optional<Id> decode_cursor(std::string_view cursor) {
   std::string raw;
   if (!base64url_decode(cursor, raw) || raw.rfind("c1:", 0) != 0) return std::nullopt;
   return parse_id(std::string_view(raw).substr(3));
 }
-
-}  // namespace
 
 std::string csrf_token_for(std::string_view session_token) {
   Sha256 digest = sha256(std::string("herald-csrf:") + std::string(session_token));
@@ -86,19 +86,26 @@ Result<const QueryParams*> RequestContext::query() {
   return &*query_;
 }
 
+Result<int> RequestContext::limit() {
+  auto params = query();
+  if (!params) return params.error();
+  auto limit = (*params)->get("limit");
+  if (!limit) return kDefaultLimit;
+  long long value = 0;
+  auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+  if (ec != std::errc() || end != limit->data() + limit->size() || value < 1) {
+    return fail(errc::bad_request, "limit must be a whole number from 1 to 200");
+  }
+  return static_cast<int>(std::min<long long>(value, kMaxLimit));
+}
+
 Result<PageRequest> RequestContext::page() {
   auto params = query();
   if (!params) return params.error();
+  auto limit_value = limit();
+  if (!limit_value) return limit_value.error();
   PageRequest page;
-  page.limit = kDefaultLimit;
-  if (auto limit = (*params)->get("limit")) {
-    long long value = 0;
-    auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-    if (ec != std::errc() || end != limit->data() + limit->size() || value < 1) {
-      return fail(errc::bad_request, "limit must be a whole number from 1 to 200");
-    }
-    page.limit = static_cast<int>(std::min<long long>(value, kMaxLimit));
-  }
+  page.limit = *limit_value;
   if (auto cursor = (*params)->get("cursor"); cursor && !cursor->empty()) {
     auto after = decode_cursor(*cursor);
     if (!after) return fail(errc::bad_request, "the cursor is not one this server gave out");

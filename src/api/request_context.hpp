@@ -15,7 +15,9 @@
 
 namespace herald {
 class AuthService;
+class BlobService;
 class DirectoryService;
+class MailService;
 class Store;
 }  // namespace herald
 
@@ -25,6 +27,8 @@ struct Services {
   Store& store;
   AuthService& auth;
   DirectoryService& directory;
+  MailService& mail;
+  BlobService& blobs;
 };
 
 inline constexpr const char* kSessionCookie = "herald_session";
@@ -51,6 +55,8 @@ class RequestContext {
   Result<const QueryParams*> query();
   // ?limit= (default 50, at most 200) and ?cursor=.
   Result<PageRequest> page();
+  // ?limit= alone, for lists with cursors of their own shape.
+  Result<int> limit();
 
  private:
   const ApiRequest& request_;
@@ -62,6 +68,7 @@ class RequestContext {
 std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
 
 std::string encode_cursor(Id after);
+std::optional<Id> decode_cursor(std::string_view cursor);
 boost::json::value cursor_json(const std::optional<Id>& next_after);
 
 }  // namespace herald::api

@@ -29,6 +29,11 @@ void Router::add(Method method, std::string_view pattern, Execution execution, H
   routes_.push_back(std::move(route));
 }
 
+void Router::add_upload(Method method, std::string_view pattern, Handler handler) {
+  add(method, pattern, Execution::worker, std::move(handler));
+  routes_.back().body_to_file = true;
+}
+
 RouteMatch Router::match(Method method, std::string_view path) const {
   RouteMatch result;
   if (path.empty() || path.front() != '/') return result;

@@ -23,6 +23,7 @@ struct Route {
   std::vector<std::string> segments;  // "{name}" segments capture
   Execution execution;
   Handler handler;
+  bool body_to_file = false;  // large uploads: streamed to a file, never held in memory
 };
 
 struct RouteMatch {
@@ -34,6 +35,8 @@ struct RouteMatch {
 class Router {
  public:
   void add(Method method, std::string_view pattern, Execution execution, Handler handler);
+  // A route whose request body is streamed to a file (see ApiRequest::body_file).
+  void add_upload(Method method, std::string_view pattern, Handler handler);
   RouteMatch match(Method method, std::string_view path) const;
 
  private:

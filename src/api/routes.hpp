@@ -10,5 +10,10 @@ void add_user_routes(Router& router);
 void add_group_routes(Router& router);
 void add_directory_routes(Router& router);
 void add_operations_routes(Router& router);
+void add_message_routes(Router& router);
+void add_folder_routes(Router& router);
+void add_blob_routes(Router& router);
+void add_notification_routes(Router& router);
+void add_rule_routes(Router& router);
 
 }  // namespace herald::api

@@ -27,6 +27,23 @@ Sha256 sha256(std::string_view data) {
   return digest;
 }
 
+static_assert(sizeof(crypto_hash_sha256_state) <= 128);
+
+Sha256Stream::Sha256Stream() {
+  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+}
+
+void Sha256Stream::update(std::string_view data) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+Sha256 Sha256Stream::finish() {
+  Sha256 digest{};
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), digest.data());
+  return digest;
+}
+
 std::string to_hex(const Sha256& digest) {
   std::string out(digest.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), digest.data(), digest.size());

@@ -21,6 +21,17 @@ using Sha256 = std::array<std::uint8_t, 32>;
 Sha256 sha256(std::string_view data);
 std::string to_hex(const Sha256& digest);
 
+// SHA-256 over data that arrives in pieces.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  void update(std::string_view data);
+  Sha256 finish();
+
+ private:
+  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state, opaque here
+};
+
 std::string base64url_encode(std::string_view data);
 // Returns false on a malformed input.
 bool base64url_decode(std::string_view text, std::string& out);

@@ -1,6 +1,10 @@
 #include "net/http_connection.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -9,8 +13,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -27,14 +34,13 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-api::ApiRequest to_api_request(http::request<http::string_body>& req, const std::string& remote) {
+api::ApiRequest to_api_request(const http::request_header<>& req, const std::string& remote) {
   api::ApiRequest request;
   request.method = api::parse_method(req.method_string());
   std::string_view target = req.target();
   auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  request.body = std::move(req.body());
   request.authorization = std::string(req[http::field::authorization]);
   request.cookie = std::string(req[http::field::cookie]);
   request.csrf_token = std::string(req["X-CSRF-Token"]);
@@ -43,18 +49,27 @@ api::ApiRequest to_api_request(http::request<http::string_body>& req, const std:
   return request;
 }
 
-http::response<http::string_body> to_beast_response(api::ApiResponse&& response, unsigned version,
-                                                    bool keep_alive) {
-  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+template <class Body>
+void set_common_headers(http::response<Body>& res, api::ApiResponse& response, bool keep_alive) {
   res.set(http::field::server, "herald");
   if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   for (auto& [name, value] : response.headers) res.insert(name, value);
-  res.body() = std::move(response.body);
   res.keep_alive(keep_alive);
+}
+
+http::response<http::string_body> to_beast_response(api::ApiResponse&& response, unsigned version,
+                                                    bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  set_common_headers(res, response, keep_alive);
+  res.body() = std::move(response.body);
   res.prepare_payload();
   return res;
+}
+
+bool expects_continue(const http::request_header<>& header) {
+  return beast::iequals(header[http::field::expect], "100-continue");
 }
 
 api::ApiResponse transport_error(int status, const char* code, const char* message) {
@@ -105,39 +120,115 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
     beast::flat_buffer buffer;
     bool first = true;
     while (!host_.stopping()) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      parser.body_limit(options.body_limit);
+      http::request_parser<http::empty_body> header_parser;
+      header_parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       stream_.expires_after(first ? options.request_timeout : options.idle_timeout);
       first = false;
       idle_ = buffer.size() == 0;
-      auto [read_error, bytes] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+      auto [header_error, header_bytes] =
+          co_await http::async_read_header(stream_, buffer, header_parser, use_tuple);
       idle_ = false;
-      if (read_error) {
-        co_await answer_read_error(read_error);
+      if (header_error) {
+        co_await answer_read_error(header_error);
         co_return;
       }
-      auto& req = parser.get();
-      unsigned version = req.version();
-      bool keep_alive = req.keep_alive();
-      auto started = std::chrono::steady_clock::now();
-      api::ApiRequest request = to_api_request(req, remote);
-      api::ApiResponse response = co_await run_handler(request);
-      int status = response.status;
-      if (request.method == api::Method::head) response.body.clear();
-      auto res = to_beast_response(std::move(response), version, keep_alive && !host_.stopping());
       stream_.expires_after(options.request_timeout);
-      auto [write_error, written] = co_await http::async_write(stream_, res, use_tuple);
+      const auto& header = header_parser.get();
+      unsigned version = header.version();
+      bool keep_alive = header.keep_alive();
+      bool head = header.method() == http::verb::head;
+      auto started = std::chrono::steady_clock::now();
+      api::ApiRequest request = to_api_request(header, remote);
+      api::RouteMatch match = host_.api().resolve(request);
+      if (expects_continue(header)) {
+        http::response<http::empty_body> go_on{http::status::continue_, version};
+        co_await http::async_write(stream_, go_on, use_tuple);
+      }
+      boost::system::error_code body_error;
+      if (match.route && match.route->body_to_file) {
+        body_error = co_await read_body_to_file(std::move(header_parser), buffer, request);
+      } else {
+        http::request_parser<http::string_body> parser{std::move(header_parser)};
+        parser.body_limit(options.body_limit);
+        auto [error, bytes] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+        body_error = error;
+        if (!error) request.body = std::move(parser.get().body());
+      }
+      if (body_error) {
+        co_await answer_read_error(body_error);
+        co_return;
+      }
+      api::ApiResponse response = co_await run_handler(request, std::move(match));
+      int status = response.status;
+      bool keep = keep_alive && !host_.stopping();
+      boost::system::error_code write_error;
+      if (!response.file_path.empty() && !head) {
+        write_error = co_await write_file_response(std::move(response), version, keep);
+      } else {
+        if (head) response.body.clear();
+        auto res = to_beast_response(std::move(response), version, keep);
+        auto [error, written] = co_await http::async_write(stream_, res, use_tuple);
+        write_error = error;
+      }
       record(status, started);
       spdlog::debug("{} {} {} from {}", api::method_name(request.method), request.path, status,
                     remote);
-      if (write_error || !res.keep_alive()) co_return;
+      if (write_error || !keep) co_return;
     }
   }
 
-  asio::awaitable<api::ApiResponse> run_handler(const api::ApiRequest& request) {
+  // Streams an upload into a new file of the upload folder; nothing stays on disk on failure.
+  asio::awaitable<boost::system::error_code> read_body_to_file(
+      http::request_parser<http::empty_body>&& header_parser, beast::flat_buffer& buffer,
+      api::ApiRequest& request) {
+    const HttpServerOptions& options = host_.options();
+    http::request_parser<http::file_body> parser{std::move(header_parser)};
+    parser.body_limit(options.upload_limit);
+    std::string path = options.upload_dir + "/upload-" + std::to_string(::getpid()) + "-" +
+                       std::to_string(next_upload_id());
+    beast::error_code ec;
+    parser.get().body().open(path.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      spdlog::error("cannot create upload file {}: {}", path, ec.message());
+      co_return ec;
+    }
+    auto [error, bytes] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+    std::uint64_t size = parser.get().body().file().size(ec);
+    parser.get().body().close();
+    if (error) {
+      std::remove(path.c_str());
+      co_return error;
+    }
+    request.body_file = path;
+    request.body_size = size;
+    co_return boost::system::error_code{};
+  }
+
+  asio::awaitable<boost::system::error_code> write_file_response(api::ApiResponse&& response,
+                                                                 unsigned version, bool keep) {
+    http::response<http::file_body> res{static_cast<http::status>(response.status), version};
+    beast::error_code ec;
+    res.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      auto missing = to_beast_response(
+          transport_error(404, "not_found", "the attachment's content is missing"), version, keep);
+      auto [error, written] = co_await http::async_write(stream_, missing, use_tuple);
+      co_return error;
+    }
+    set_common_headers(res, response, keep);
+    res.prepare_payload();
+    auto [error, written] = co_await http::async_write(stream_, res, use_tuple);
+    co_return error;
+  }
+
+  static std::uint64_t next_upload_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  asio::awaitable<api::ApiResponse> run_handler(const api::ApiRequest& request,
+                                                api::RouteMatch match) {
     api::Api& api = host_.api();
-    api::RouteMatch match = api.resolve(request);
     if (match.route && match.route->execution == api::Execution::worker) {
       // Runs on the worker pool; the coroutine resumes on this connection's strand.
       co_return co_await asio::co_spawn(

@@ -20,7 +20,9 @@ struct HttpServerOptions {
   int io_threads = 0;         // 0: one per core
   int worker_threads = 32;    // handlers that wait on the store or a password hash
   std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 1024 * 1024;
+  std::size_t body_limit = 2 * 1024 * 1024;     // JSON bodies, held in memory
+  std::size_t upload_limit = 25 * 1024 * 1024;  // uploads, streamed to upload_dir
+  std::string upload_dir = "/tmp";
   std::chrono::seconds request_timeout{30};  // to receive one whole request
   std::chrono::seconds idle_timeout{75};     // a keep-alive connection with no request
   std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long to finish

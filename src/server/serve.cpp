@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -11,10 +12,13 @@
 #include "api/api.hpp"
 #include "common/crypto.hpp"
 #include "core/auth_service.hpp"
+#include "core/blob_service.hpp"
 #include "core/bootstrap.hpp"
 #include "core/directory_service.hpp"
+#include "core/mail_service.hpp"
 #include "core/password_hasher.hpp"
 #include "net/http_server.hpp"
+#include "store/blob_files_disk.hpp"
 #include "store/store.hpp"
 
 namespace herald {
@@ -75,6 +79,17 @@ int serve(const ServeOptions& options) {
   SystemClock clock;
   AuthService auth(*store, hasher, clock);
   DirectoryService directory(*store, hasher, auth);
+  std::unique_ptr<DiskBlobFiles> blob_files;
+  try {
+    blob_files = std::make_unique<DiskBlobFiles>(std::filesystem::path(options.data_dir) / "blobs");
+  } catch (const std::exception& e) {
+    spdlog::error("cannot prepare the attachment folder: {}", e.what());
+    return 1;
+  }
+  BlobService blobs(*store, *blob_files, clock);
+  MailOptions mail_options;
+  mail_options.max_body_bytes = options.max_mail_body_bytes;
+  MailService mail(*store, blobs, clock, mail_options);
 
   try {
     auto admin = ensure_first_admin(*store, hasher, admin_password_from_environment());
@@ -95,13 +110,15 @@ int serve(const ServeOptions& options) {
     return 1;
   }
 
-  api::Api api(api::Services{*store, auth, directory});
+  api::Api api(api::Services{*store, auth, directory, mail, blobs});
   net::HttpServerOptions server_options;
   server_options.host = host;
   server_options.port = port;
   server_options.io_threads = options.io_threads;
   server_options.worker_threads = options.worker_threads;
   server_options.body_limit = options.max_body_bytes;
+  server_options.upload_limit = options.max_upload_bytes;
+  server_options.upload_dir = blob_files->incoming_dir();
   net::HttpServer server(server_options, api);
   try {
     port = server.listen();

@@ -13,7 +13,9 @@ struct ServeOptions {
   bool demo = false;
   int io_threads = 0;  // 0: one per core
   int worker_threads = 32;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_body_bytes = 2 * 1024 * 1024;     // a JSON request
+  std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one attachment
+  std::size_t max_mail_body_bytes = 1024 * 1024;    // the body of a message
   std::string log_level = "info";
 };
 

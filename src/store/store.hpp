@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "core/model.hpp"
+#include "store/mail_store.hpp"
 
 namespace herald {
 
@@ -27,9 +28,9 @@ struct GroupQuery {
   PageRequest page;
 };
 
-class Store {
+class Store : public MailStore {
  public:
-  virtual ~Store() = default;
+  ~Store() override = default;
 
   // Users. Deleted users are invisible to every read.
   virtual Result<User> create_user(const NewUser& user) = 0;  // conflict: username taken

@@ -40,6 +40,7 @@ class Statement {
   Statement& bind_blob(int index, const void* data, std::size_t size);
   Statement& bind_null(int index);
   Statement& bind_optional(int index, const std::optional<std::string>& text);
+  Statement& bind_optional_id(int index, const std::optional<std::int64_t>& value);
 
   // True when a row is available; false when done. Throws SqliteError on failure.
   bool step();

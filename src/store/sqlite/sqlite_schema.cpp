@@ -57,6 +57,96 @@ CREATE TABLE user_counters (
   notifications_unread INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 2: mail. Messages are written once; each user's copy is a mailbox entry. Counters are
+    // kept in the same transactions as the rows they count.
+    R"sql(
+CREATE TABLE messages (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL CHECK (kind IN ('mail', 'broadcast', 'notice')),
+  author_id        INTEGER NOT NULL REFERENCES users (id),
+  thread_id        INTEGER NOT NULL,
+  parent_id        INTEGER,
+  subject          TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  body_html        TEXT NOT NULL,
+  snippet          TEXT NOT NULL,
+  to_addresses     TEXT NOT NULL DEFAULT '',
+  cc_addresses     TEXT NOT NULL DEFAULT '',
+  bcc_addresses    TEXT NOT NULL DEFAULT '',
+  attachment_count INTEGER NOT NULL DEFAULT 0,
+  is_draft         INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  sent_at          INTEGER,
+  copies           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_thread ON messages (thread_id);
+
+CREATE TABLE mailbox_entries (
+  user_id    INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  role       INTEGER NOT NULL,  -- 0 author, 1 recipient
+  folder     TEXT NOT NULL,
+  origin     TEXT NOT NULL,
+  is_read    INTEGER NOT NULL,
+  replied_at INTEGER,
+  sort_at    INTEGER NOT NULL,
+  PRIMARY KEY (user_id, message_id, role)
+) WITHOUT ROWID;
+CREATE INDEX mailbox_folder ON mailbox_entries (user_id, folder, sort_at DESC, message_id DESC);
+CREATE INDEX mailbox_unread ON mailbox_entries (user_id, folder, sort_at DESC, message_id DESC)
+  WHERE is_read = 0;
+
+CREATE TABLE folder_counters (
+  user_id INTEGER NOT NULL,
+  folder  TEXT NOT NULL,
+  total   INTEGER NOT NULL DEFAULT 0,
+  unread  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, folder)
+) WITHOUT ROWID;
+
+CREATE TABLE blobs (
+  id          TEXT PRIMARY KEY,
+  sha256      TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  uploader_id INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX blobs_sha256 ON blobs (sha256);
+
+CREATE TABLE message_attachments (
+  message_id INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  blob_id    TEXT NOT NULL,
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+CREATE INDEX message_attachments_blob ON message_attachments (blob_id);
+
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  message_id INTEGER,
+  title      TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  url        TEXT,
+  is_read    INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+
+CREATE TABLE communication_rules (
+  id         INTEGER PRIMARY KEY,
+  from_group INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+  to_group   INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  UNIQUE (from_group, to_group)
+);
+
+-- The inbox's unread count lives in folder_counters from now on.
+ALTER TABLE user_counters DROP COLUMN inbox_unread;
+)sql",
 };
 
 }  // namespace

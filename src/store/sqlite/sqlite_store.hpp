@@ -42,6 +42,32 @@ class SqliteStore final : public Store {
   std::vector<DirectoryEntry> search_directory(std::string_view prefix, int limit) override;
   std::optional<std::pair<User, UnreadCounts>> find_user_with_counts(Id id) override;
 
+  // MailStore
+  std::vector<Id> group_member_ids(Id group) override;
+  std::vector<Id> all_user_ids() override;
+  std::vector<Id> groups_of_user(Id user) override;
+  Result<MessageRecord> save_message(const NewMessage& message) override;
+  Result<MessageRecord> send_draft(Id author, Id message, const NewMessage& delivery) override;
+  Result<MessageRecord> update_draft(Id author, Id message, const DraftPatch& patch) override;
+  std::optional<MessageRecord> find_message(Id id) override;
+  std::vector<MailboxEntry> entries_of(Id user, Id message) override;
+  std::vector<MessageRecord> thread_for(Id user, Id thread) override;
+  FolderPage folder_page(Id user, const FolderQuery& query) override;
+  std::vector<FolderSummary> folder_summaries(Id user) override;
+  Result<std::vector<std::string>> apply_to_entries(Id user, const std::vector<Id>& ids,
+                                                    EntryAction action) override;
+  Result<void> insert_blob(const BlobRecord& blob) override;
+  std::optional<BlobRecord> find_blob(const std::string& id) override;
+  bool blob_visible_to(Id user, const std::string& blob_id) override;
+  bool blob_file_referenced(const std::string& sha256) override;
+  Page<Notification> notifications(Id user, const PageRequest& page) override;
+  std::int64_t unread_notifications(Id user) override;
+  Result<void> mark_notification_read(Id user, Id notification) override;
+  Result<void> delete_notification(Id user, Id notification) override;
+  std::vector<CommunicationRule> list_rules() override;
+  Result<CommunicationRule> create_rule(Id from_group, Id to_group) override;
+  Result<void> delete_rule(Id id) override;
+
  private:
   // Runs `fn` as one job of the writer and waits until it is committed. A constraint violation
   // becomes errc::conflict; a job whose result is an error is rolled back.

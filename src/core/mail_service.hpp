@@ -1,0 +1,101 @@
+// Internal mail: compose and send to users and groups (To, CC, BCC), drafts, replies and
+// forwards in threads, folders, read state, trash, restore and purge. Every object is checked
+// against the caller: a message the caller holds no copy of is not_found.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "core/mail_model.hpp"
+#include "core/markdown.hpp"
+#include "store/store.hpp"
+
+namespace herald {
+
+class BlobService;
+
+struct MailOptions {
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_attachments = 100;
+};
+
+struct ComposeInput {
+  std::vector<std::string> to, cc, bcc;
+  std::string subject;
+  std::string body;
+  BodyFormat format = BodyFormat::markdown;
+  std::vector<std::string> attachments;  // blob ids the caller uploaded
+  bool draft = false;
+  std::optional<Id> reply_to;
+  std::optional<Id> forward_of;
+};
+
+// What happened to one address of a send.
+struct AddressOutcome {
+  std::string address;
+  std::string status;  // "delivered", or "empty" when it reached nobody
+  std::int64_t recipients = 0;
+  std::string reason;
+};
+
+struct SendResult {
+  MessageRecord message;
+  std::vector<AddressOutcome> outcomes;
+  std::int64_t recipient_count = 0;
+};
+
+struct NamedAddress {
+  std::string address;
+  std::string name;  // display name of the user, or the group's name
+};
+
+// A message as one user sees it.
+struct MessageView {
+  MessageRecord message;
+  User author;
+  std::vector<MailboxEntry> entries;      // the caller's copies
+  std::vector<MessageRecord> thread;      // the thread's messages the caller holds, oldest first
+  std::vector<NamedAddress> to, cc, bcc;  // bcc only for the author
+  std::vector<std::string> reply_all;     // author + To + CC, less the caller
+};
+
+class MailService {
+ public:
+  MailService(Store& store, BlobService& blobs, const Clock& clock, MailOptions options = {});
+
+  Result<SendResult> compose(const Principal& caller, const ComposeInput& input);
+  Result<MessageRecord> update_draft(const Principal& caller, Id message, const ComposeInput& input,
+                                     const std::vector<std::string>& fields);
+  Result<SendResult> send_draft(const Principal& caller, Id message);
+  Result<MessageView> view(const Principal& caller, Id message);
+  Result<void> act(const Principal& caller, const std::vector<Id>& messages, EntryAction action);
+  Result<FolderPage> folder(const Principal& caller, const FolderQuery& query);
+  std::vector<FolderSummary> folders(const Principal& caller);
+
+ private:
+  struct Expansion {
+    std::vector<Id> users;
+    std::vector<AddressOutcome> outcomes;
+  };
+  Result<Expansion> expand(const Principal& caller, const AddressLists& addresses,
+                           std::optional<Id> reply_author);
+  Result<std::vector<AttachmentRef>> check_attachments(const Principal& caller,
+                                                       const std::vector<std::string>& ids);
+  Result<void> check_content(const std::string& subject, const std::string& body);
+  Result<SendResult> deliver(const Principal& caller, NewMessage draft_or_new,
+                             std::optional<Id> existing_draft);
+  std::vector<NamedAddress> describe(const std::string& addresses);
+
+  Store& store_;
+  BlobService& blobs_;
+  const Clock& clock_;
+  MailOptions options_;
+};
+
+// "user:1 group:2" from a list, and back.
+std::string join_addresses(const std::vector<std::string>& addresses);
+std::vector<std::string> split_addresses(const std::string& joined);
+
+}  // namespace herald

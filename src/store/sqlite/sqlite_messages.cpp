@@ -1,0 +1,208 @@
+// SqliteStore: writing messages and their copies, drafts, reading messages and threads.
+#include "store/sqlite/sqlite_mail_rows.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace herald::sqlite {
+namespace {
+
+const Query kInsertMessage{
+    "INSERT INTO messages (kind, author_id, thread_id, parent_id, subject, body, body_html,"
+    " snippet, to_addresses, cc_addresses, bcc_addresses, attachment_count, is_draft, created_at,"
+    " sent_at, copies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"};
+const Query kSetThreadToSelf{"UPDATE messages SET thread_id = id WHERE id = ?"};
+const Query kInsertAttachment{
+    "INSERT INTO message_attachments (message_id, position, blob_id) VALUES (?, ?, ?)"};
+const Query kDeleteAttachments{"DELETE FROM message_attachments WHERE message_id = ?"};
+const Query kInsertAuthorEntry{
+    "INSERT INTO mailbox_entries (user_id, message_id, role, folder, origin, is_read, sort_at)"
+    " VALUES (?1, ?2, 0, ?3, ?3, 1, ?4)"};
+const Query kAddCopies{"UPDATE messages SET copies = copies + ? WHERE id = ?"};
+// One statement per table for all recipients: the per-row cost stays inside SQLite.
+const Query kInsertRecipientEntries{
+    "INSERT INTO mailbox_entries (user_id, message_id, role, folder, origin, is_read, sort_at)"
+    " SELECT value, ?1, 1, 'inbox', 'inbox', 0, ?2 FROM json_each(?3)"};
+const Query kCountInboxes{
+    "INSERT INTO folder_counters (user_id, folder, total, unread)"
+    " SELECT value, 'inbox', 1, 1 FROM json_each(?1) WHERE true"
+    " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
+const Query kInsertBellItems{
+    "INSERT INTO notifications (user_id, kind, message_id, title, text, url, is_read, created_at)"
+    " SELECT value, ?1, ?2, ?3, ?4, NULL, 0, ?5 FROM json_each(?6)"};
+const Query kCountBellItems{
+    "UPDATE user_counters SET notifications_unread = notifications_unread + 1"
+    " WHERE user_id IN (SELECT value FROM json_each(?))"};
+const Query kMarkReplied{
+    "UPDATE mailbox_entries SET replied_at = ? WHERE user_id = ? AND message_id = ? AND role = 1"};
+const Query kSelectDraft{"SELECT 1 FROM messages WHERE id = ? AND author_id = ? AND is_draft = 1"};
+const Query kMarkSent{"UPDATE messages SET is_draft = 0, sent_at = ? WHERE id = ?"};
+const Query kMoveDraftToSent{
+    "UPDATE mailbox_entries SET folder = 'sent', origin = 'sent', sort_at = ?"
+    " WHERE user_id = ? AND message_id = ? AND role = 0 AND folder = 'drafts'"};
+const Query kUpdateDraft{
+    "UPDATE messages SET subject = ?, body = ?, body_html = ?, snippet = ?, to_addresses = ?,"
+    " cc_addresses = ?, bcc_addresses = ?, attachment_count = ? WHERE id = ?"};
+const Query kThreadForUser{
+    "SELECT m.id, m.kind, m.author_id, m.thread_id, m.parent_id, m.subject, m.body, m.body_html,"
+    " m.snippet, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.is_draft, m.created_at,"
+    " m.sent_at FROM messages m WHERE m.thread_id = ?1"
+    " AND EXISTS (SELECT 1 FROM mailbox_entries e WHERE e.user_id = ?2 AND e.message_id = m.id)"
+    " ORDER BY m.id"};
+
+void insert_attachments(Connection& c, Id message, const std::vector<AttachmentRef>& attachments) {
+  std::int64_t position = 0;
+  for (const auto& attachment : attachments) {
+    c.prepare(kInsertAttachment)
+        ->bind(1, message)
+        .bind(2, position++)
+        .bind(3, attachment.blob_id)
+        .run();
+  }
+}
+
+// Inbox copies, counters and bell items for every recipient, and the reply mark.
+void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at) {
+  if (!delivery.recipients.empty()) {
+    std::string ids = json_id_array(delivery.recipients);
+    c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
+    c.prepare(kCountInboxes)->bind(1, ids).run();
+    c.prepare(kInsertBellItems)
+        ->bind(1, kind_name(message.kind))
+        .bind(2, message.id)
+        .bind(3, delivery.notification_title)
+        .bind(4, delivery.notification_text)
+        .bind(5, at)
+        .bind(6, ids)
+        .run();
+    c.prepare(kCountBellItems)->bind(1, ids).run();
+    c.prepare(kAddCopies)
+        ->bind(1, static_cast<std::int64_t>(delivery.recipients.size()))
+        .bind(2, message.id)
+        .run();
+  }
+  if (message.parent_id) {
+    c.prepare(kMarkReplied)
+        ->bind(1, at)
+        .bind(2, message.author_id)
+        .bind(3, *message.parent_id)
+        .run();
+  }
+}
+
+}  // namespace
+
+Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
+  return write([&](Connection& c) -> Result<MessageRecord> {
+    MessageRecord m = input.message;
+    c.prepare(kInsertMessage)
+        ->bind(1, kind_name(m.kind))
+        .bind(2, m.author_id)
+        .bind(3, m.thread_id)
+        .bind_optional_id(4, m.parent_id)
+        .bind(5, m.subject)
+        .bind(6, m.body)
+        .bind(7, m.body_html)
+        .bind(8, m.snippet)
+        .bind(9, m.addresses.to)
+        .bind(10, m.addresses.cc)
+        .bind(11, m.addresses.bcc)
+        .bind(12, static_cast<std::int64_t>(m.attachments.size()))
+        .bind(13, std::int64_t{m.draft ? 1 : 0})
+        .bind(14, m.created_at)
+        .bind_optional_id(15, m.sent_at)
+        .run();
+    m.id = c.last_insert_rowid();
+    if (m.thread_id == 0) {
+      c.prepare(kSetThreadToSelf)->bind(1, m.id).run();
+      m.thread_id = m.id;
+    }
+    insert_attachments(c, m.id, m.attachments);
+    TimeMs at = m.sent_at.value_or(m.created_at);
+    Folder own = m.draft ? Folder::drafts : Folder::sent;
+    c.prepare(kInsertAuthorEntry)
+        ->bind(1, m.author_id)
+        .bind(2, m.id)
+        .bind(3, folder_name(own))
+        .bind(4, at)
+        .run();
+    adjust_folder(c, m.author_id, own, 1, 0);
+    c.prepare(kAddCopies)->bind(1, 1).bind(2, m.id).run();
+    if (!m.draft) deliver(c, m, input, at);
+    return m;
+  });
+}
+
+Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMessage& delivery) {
+  return write([&](Connection& c) -> Result<MessageRecord> {
+    {
+      auto stmt = c.prepare(kSelectDraft);
+      stmt->bind(1, message).bind(2, author);
+      if (!stmt->step()) return fail(errc::not_found, "no such draft");
+    }
+    TimeMs at = delivery.message.sent_at.value_or(system_now_ms());
+    c.prepare(kMarkSent)->bind(1, at).bind(2, message).run();
+    c.prepare(kMoveDraftToSent)->bind(1, at).bind(2, author).bind(3, message).run();
+    if (c.changes() > 0) {
+      adjust_folder(c, author, Folder::drafts, -1, 0);
+      adjust_folder(c, author, Folder::sent, 1, 0);
+    }
+    auto sent = select_message(c, message);
+    deliver(c, *sent, delivery, at);
+    return *sent;
+  });
+}
+
+Result<MessageRecord> SqliteStore::update_draft(Id author, Id message, const DraftPatch& patch) {
+  return write([&](Connection& c) -> Result<MessageRecord> {
+    {
+      auto stmt = c.prepare(kSelectDraft);
+      stmt->bind(1, message).bind(2, author);
+      if (!stmt->step()) return fail(errc::not_found, "no such draft");
+    }
+    MessageRecord m = *select_message(c, message);
+    if (patch.subject) m.subject = *patch.subject;
+    if (patch.body) m.body = *patch.body;
+    if (patch.body_html) m.body_html = *patch.body_html;
+    if (patch.snippet) m.snippet = *patch.snippet;
+    if (patch.addresses) m.addresses = *patch.addresses;
+    if (patch.attachments) {
+      m.attachments = *patch.attachments;
+      c.prepare(kDeleteAttachments)->bind(1, message).run();
+      insert_attachments(c, message, m.attachments);
+    }
+    c.prepare(kUpdateDraft)
+        ->bind(1, m.subject)
+        .bind(2, m.body)
+        .bind(3, m.body_html)
+        .bind(4, m.snippet)
+        .bind(5, m.addresses.to)
+        .bind(6, m.addresses.cc)
+        .bind(7, m.addresses.bcc)
+        .bind(8, static_cast<std::int64_t>(m.attachments.size()))
+        .bind(9, message)
+        .run();
+    return m;
+  });
+}
+
+std::optional<MessageRecord> SqliteStore::find_message(Id id) {
+  return read([&](Connection& c) { return select_message(c, id); });
+}
+
+std::vector<MailboxEntry> SqliteStore::entries_of(Id user, Id message) {
+  return read([&](Connection& c) { return select_entries(c, user, message); });
+}
+
+std::vector<MessageRecord> SqliteStore::thread_for(Id user, Id thread) {
+  return read([&](Connection& c) {
+    std::vector<MessageRecord> out;
+    {
+      auto stmt = c.prepare(kThreadForUser);
+      stmt->bind(1, thread).bind(2, user);
+      while (stmt->step()) out.push_back(read_message(*stmt));
+    }
+    for (auto& m : out) m.attachments = load_attachments(c, m.id);
+    return out;
+  });
+}
+
+}  // namespace herald::sqlite
