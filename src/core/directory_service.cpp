@@ -1,6 +1,7 @@
 #include "core/directory_service.hpp"
 
 #include "core/auth_service.hpp"
+#include "core/communication_policy.hpp"
 #include "core/password_hasher.hpp"
 #include "core/validation.hpp"
 
@@ -145,10 +146,17 @@ Result<void> DirectoryService::remove_member(const Principal& caller, Id group, 
   return store_.remove_member(group, user);
 }
 
-Result<std::vector<DirectoryEntry>> DirectoryService::search(const Principal&,
+Result<std::vector<DirectoryEntry>> DirectoryService::search(const Principal& caller,
                                                              std::string_view prefix, int limit) {
-  // Every user may address everyone until communication rules exist.
-  return store_.search_directory(ascii_lower(prefix), limit);
+  auto entries = store_.search_directory(ascii_lower(prefix), limit);
+  CommunicationPolicy policy(store_, caller);
+  if (!policy.restricted()) return entries;
+  // Once rules exist, list only what the caller may address.
+  std::erase_if(entries, [&](const DirectoryEntry& entry) {
+    return entry.kind == DirectoryEntry::Kind::group ? !policy.may_address_group(entry.id)
+                                                     : !policy.may_address_user(entry.id);
+  });
+  return entries;
 }
 
 }  // namespace herald
