@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdio>
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -94,6 +95,45 @@ ApiReply ApiClient::send(const char* method, std::string_view path, const std::s
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  return reply;
+}
+
+ApiReply ApiClient::upload(std::string_view path, const std::string& file) const {
+  ApiReply reply;
+  FILE* in = std::fopen(file.c_str(), "rb");
+  if (!in) {
+    reply.transport_error = "cannot open " + file;
+    return reply;
+  }
+  std::fseek(in, 0, SEEK_END);
+  long size = std::ftell(in);
+  std::fseek(in, 0, SEEK_SET);
+  CURL* curl = curl_easy_init();
+  std::string url = base_url_ + std::string(path);
+  curl_slist* headers = nullptr;
+  std::string authorization = "Authorization: Bearer " + token_;
+  headers = curl_slist_append(headers, authorization.c_str());
+  headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_READDATA, in);  // libcurl reads it with fread
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+    boost::system::error_code ec;
+    reply.json = boost::json::parse(reply.body, ec);
+    if (ec) reply.json = nullptr;
+  } else {
+    reply.transport_error = fmt::format("cannot reach {}: {}", base_url_, curl_easy_strerror(rc));
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  std::fclose(in);
   return reply;
 }
 

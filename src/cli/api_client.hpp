@@ -31,6 +31,8 @@ class ApiClient {
   ApiReply put(std::string_view path) const { return send("PUT", path, nullptr); }
 
   ApiReply send(const char* method, std::string_view path, const std::string* body) const;
+  // POSTs the file's bytes as they are read (for attachments).
+  ApiReply upload(std::string_view path, const std::string& file) const;
 
  private:
   std::string base_url_;
