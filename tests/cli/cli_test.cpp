@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "support/api_fixture.hpp"
 
@@ -101,6 +102,46 @@ TEST_F(Cli, ManagesGroupsAndMembers) {
   EXPECT_NE(list.output.find(group), std::string::npos);
   ASSERT_EQ(herald("groups remove-member " + group + " " + user).exit_code, 0);
   EXPECT_NE(herald("groups show " + group).output.find("0 member(s)"), std::string::npos);
+}
+
+TEST_F(Cli, SendsReadsAndFilesMail) {
+  login_as_admin();
+  std::string reader = unique("reader");
+  ASSERT_EQ(herald("users add " + reader + " --password reader-password").exit_code, 0);
+  std::string attachment = (config_dir_->path() / "minutes.txt").string();
+  {
+    std::ofstream out(attachment);
+    out << "minutes of the meeting";
+  }
+  CliRun sent = herald("send --to " + reader + " -s 'Staff meeting' -b 'See **minutes**' -a '" +
+                       attachment + "'");
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  EXPECT_NE(sent.output.find("to 1 recipient(s)"), std::string::npos) << sent.output;
+  CliRun draft = herald("draft save --to " + reader + " -s 'Not yet' -b 'later'");
+  ASSERT_EQ(draft.exit_code, 0) << draft.output;
+  EXPECT_NE(herald("inbox -f drafts").output.find("Not yet"), std::string::npos);
+
+  ASSERT_EQ(herald("login " + reader + " --password reader-password").exit_code, 0);
+  CliRun inbox = herald("inbox");
+  EXPECT_NE(inbox.output.find("1 message(s), 1 unread"), std::string::npos) << inbox.output;
+  EXPECT_NE(inbox.output.find("Staff meeting"), std::string::npos);
+  std::string id = inbox.output.substr(inbox.output.find("*@") + 2);
+  id = id.substr(id.find_first_not_of(' '));
+  id = id.substr(0, id.find(' '));
+  CliRun read = herald("read " + id);
+  ASSERT_EQ(read.exit_code, 0) << read.output;
+  EXPECT_NE(read.output.find("Subject: Staff meeting"), std::string::npos) << read.output;
+  EXPECT_NE(read.output.find("minutes.txt"), std::string::npos);
+  EXPECT_NE(herald("inbox").output.find("1 message(s), 0 unread"), std::string::npos);
+  ASSERT_EQ(herald("trash " + id).exit_code, 0);
+  EXPECT_NE(herald("inbox -f trash").output.find("Staff meeting"), std::string::npos);
+  ASSERT_EQ(herald("restore " + id).exit_code, 0);
+  EXPECT_NE(herald("inbox").output.find("Staff meeting"), std::string::npos);
+  CliRun bell = herald("bell");
+  EXPECT_NE(bell.output.find("New mail from Administrator"), std::string::npos) << bell.output;
+  ASSERT_EQ(herald("trash " + id).exit_code, 0);
+  ASSERT_EQ(herald("purge " + id).exit_code, 0);
+  EXPECT_EQ(herald("read " + id).exit_code, 1);
 }
 
 TEST_F(Cli, ReportsApiErrorsWithANonZeroExit) {
