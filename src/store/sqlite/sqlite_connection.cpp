@@ -136,6 +136,16 @@ StatementLease Connection::prepare(const Query& query) {
   return StatementLease(it->second);
 }
 
+void Connection::on_wal_commit(std::function<void(int pages)>* on_commit) {
+  sqlite3_wal_hook(
+      db_,
+      [](void* context, sqlite3*, const char*, int pages) {
+        (*static_cast<std::function<void(int)>*>(context))(pages);
+        return SQLITE_OK;
+      },
+      on_commit);
+}
+
 std::int64_t Connection::changes() const noexcept {
   return sqlite3_changes64(db_);
 }

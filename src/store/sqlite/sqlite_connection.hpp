@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -86,6 +87,9 @@ class Connection {
   StatementLease prepare(const Query& query);
   std::int64_t changes() const noexcept;
   std::int64_t last_insert_rowid() const noexcept;
+  // Replaces SQLite's automatic checkpoint: `on_commit` gets the WAL's size in pages after each
+  // commit, on the committing thread. `on_commit` must outlive the connection.
+  void on_wal_commit(std::function<void(int pages)>* on_commit);
 
  private:
   sqlite3* db_ = nullptr;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "store/sqlite/sqlite_checkpointer.hpp"
 #include "store/sqlite/sqlite_reader_pool.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
 #include "store/store.hpp"
@@ -80,7 +81,9 @@ class SqliteStore final : public Store {
     return fn(*lease);
   }
 
-  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::function<void(int)> wal_grew_;
+  std::unique_ptr<Writer> writer_;  // destroyed first: its last commits may still signal
   ReaderPool readers_;
 };
 

@@ -8,6 +8,19 @@
 #include "common/metrics.hpp"
 
 namespace herald::sqlite {
+namespace {
+
+// Prepared once per connection like any statement: compiling them for every job costs more
+// than running them.
+const Query kBegin{"BEGIN IMMEDIATE"};
+const Query kSavepoint{"SAVEPOINT job"};
+const Query kRollbackToSavepoint{"ROLLBACK TO job"};
+const Query kReleaseSavepoint{"RELEASE job"};
+const Query kCommit{"COMMIT"};
+
+void run_statement(Connection& connection, const Query& query) { connection.prepare(query)->run(); }
+
+}  // namespace
 
 Writer::Writer(std::unique_ptr<Connection> connection)
     : connection_(std::move(connection)), thread_([this] { loop(); }) {}
@@ -65,20 +78,20 @@ void Writer::commit_group(std::vector<Pending>& group) {
   std::vector<bool> kept(group.size(), false);
   bool committed = false;
   try {
-    connection_->exec("BEGIN IMMEDIATE");
+    run_statement(*connection_, kBegin);
     for (std::size_t i = 0; i < group.size(); ++i) {
-      connection_->exec("SAVEPOINT job");
+      run_statement(*connection_, kSavepoint);
       bool keep = false;
       try {
         keep = group[i].job(*connection_);
       } catch (const std::exception& e) {
         spdlog::error("store write failed: {}", e.what());
       }
-      if (!keep) connection_->exec("ROLLBACK TO job");
-      connection_->exec("RELEASE job");
+      if (!keep) run_statement(*connection_, kRollbackToSavepoint);
+      run_statement(*connection_, kReleaseSavepoint);
       kept[i] = keep;
     }
-    connection_->exec("COMMIT");
+    run_statement(*connection_, kCommit);
     committed = true;
   } catch (const std::exception& e) {
     spdlog::error("store commit failed: {}", e.what());
