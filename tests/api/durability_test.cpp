@@ -93,6 +93,69 @@ TEST(Durability, AcknowledgedWritesSurviveKill9) {
   EXPECT_EQ(group_after.at("member_count").as_int64(), static_cast<std::int64_t>(members.size()));
 }
 
+// A send to a 10,000-member group is one transaction: a crash in the middle leaves the message
+// in every inbox or in none.
+TEST(Durability, AGroupSendKilledHalfWayLeavesNothingOrEverything) {
+  TempDir dir;
+  auto server = std::make_unique<HeraldProcess>(dir.path());
+  HttpClient http(server->base_url());
+  std::string admin = http.login("admin", kAdminPassword);
+  auto group = http.post("/api/v1/groups", R"({"name":"everyone"})", admin);
+  ASSERT_EQ(group.status, 201);
+  std::string group_id(group.json().at("id").as_string());
+  auto join = [&](const HttpClient& client, const std::string& username, bool password) {
+    std::string body = R"({"username":")" + username + "\"" +
+                       (password ? R"(,"password":"member-password"})" : "}");
+    auto user = client.post("/api/v1/users", body, admin);
+    std::string id(user.json().at("id").as_string());
+    ASSERT_EQ(client.put("/api/v1/groups/" + group_id + "/members/" + id, admin).status, 204);
+  };
+  // The first, a middle and the last member can log in to look at their inboxes afterwards.
+  constexpr int kMembers = 10000;
+  join(http, "first", true);
+  std::vector<std::thread> creators;
+  for (int t = 0; t < 8; ++t) {
+    creators.emplace_back([&, t] {
+      HttpClient client(server->base_url());
+      for (int i = t; i < kMembers - 3; i += 8) {
+        join(client, "m" + std::to_string(i), false);
+        if (i == kMembers / 2) join(client, "middle", true);
+      }
+    });
+  }
+  for (auto& creator : creators) creator.join();
+  join(http, "last", true);
+
+  std::string body =
+      R"({"to":["group:)" + group_id + R"("],"subject":"All or nothing","body":"x"})";
+  // Kill the server at several points of the send: before, during or after its transaction.
+  for (int delay_ms : {5, 25, 60}) {
+    std::thread sender([&] {
+      try {
+        (void)HttpClient(server->base_url()).post("/api/v1/messages", body, admin);
+      } catch (const std::exception&) {
+        // the server died under it: expected
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    server->kill_hard();
+    sender.join();
+    server = std::make_unique<HeraldProcess>(dir.path());
+    HttpClient after(server->base_url());
+    admin = after.login("admin", kAdminPassword);
+    auto folders = after.get("/api/v1/folders", admin).json().at("items").as_array();
+    std::int64_t sent = folders.at(1).at("total").as_int64();  // the author's copies
+    for (const char* member : {"first", "middle", "last"}) {
+      std::string token = after.login(member, "member-password");
+      auto inbox = after.get("/api/v1/folders", token).json().at("items").as_array();
+      EXPECT_EQ(inbox.at(0).at("total").as_int64(), sent)
+          << member << " after a kill at " << delay_ms << " ms";
+      auto page = after.get("/api/v1/folders/inbox/messages", token).json();
+      EXPECT_EQ(static_cast<std::int64_t>(page.at("items").as_array().size()), sent);
+    }
+  }
+}
+
 TEST(GracefulShutdown, InFlightRequestsFinishBeforeExit) {
   TempDir dir;
   HeraldProcess server(dir.path());

@@ -1,7 +1,6 @@
 #include "store/sqlite/sqlite_writer.hpp"
 
 #include <chrono>
-#include <semaphore>
 
 #include <spdlog/spdlog.h>
 
@@ -18,7 +17,9 @@ const Query kRollbackToSavepoint{"ROLLBACK TO job"};
 const Query kReleaseSavepoint{"RELEASE job"};
 const Query kCommit{"COMMIT"};
 
-void run_statement(Connection& connection, const Query& query) { connection.prepare(query)->run(); }
+void run_statement(Connection& connection, const Query& query) {
+  connection.prepare(query)->run();
+}
 
 }  // namespace
 
@@ -43,13 +44,20 @@ void Writer::submit(Job job, Done done) {
 }
 
 bool Writer::run(Job job) {
-  std::binary_semaphore finished{0};
+  // A condition variable sleeps in the kernel at once; std::binary_semaphore spins with
+  // sched_yield first, which burns the CPU that the writer and the I/O threads need.
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
   bool committed = false;
   submit(std::move(job), [&](bool ok) {
+    std::lock_guard lock(mutex);
     committed = ok;
-    finished.release();
+    done = true;
+    finished.notify_one();
   });
-  finished.acquire();
+  std::unique_lock lock(mutex);
+  finished.wait(lock, [&] { return done; });
   return committed;
 }
 
