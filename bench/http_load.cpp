@@ -45,7 +45,7 @@ struct Options {
   long range_lo = 0, range_hi = 0;
   int connections = 64;
   double seconds = 10;
-  double rate = 0;  // requests per second in total; 0: as fast as possible
+  double rate = 0;        // requests per second in total; 0: as fast as possible
   long max_requests = 0;  // stop after this many (0: no limit)
 };
 
@@ -68,8 +68,8 @@ asio::awaitable<void> client(const Options& o, int index, Clock::time_point star
                              Clock::time_point end, std::atomic<long>& counter, Totals& totals) {
   auto executor = co_await asio::this_coro::executor;
   beast::tcp_stream stream(executor);
-  auto [ec] = co_await stream.async_connect(
-      tcp::endpoint(asio::ip::make_address(o.host), o.port), asio::as_tuple(asio::use_awaitable));
+  auto [ec] = co_await stream.async_connect(tcp::endpoint(asio::ip::make_address(o.host), o.port),
+                                            asio::as_tuple(asio::use_awaitable));
   if (ec) {
     std::fprintf(stderr, "connect: %s\n", ec.message().c_str());
     co_return;
@@ -101,9 +101,11 @@ asio::awaitable<void> client(const Options& o, int index, Clock::time_point star
     }
     req.prepare_payload();
     auto sent_at = o.rate > 0 ? due : Clock::now();
-    auto [write_error, written] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+    auto [write_error, written] =
+        co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
     http::response<http::string_body> res;
-    auto [read_error, read] = co_await http::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable));
+    auto [read_error, read] =
+        co_await http::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable));
     if (write_error || read_error) {
       ++totals.failed;
       co_return;
@@ -130,16 +132,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i];
     std::string value = argv[i + 1];
-    if (key == "--host") o.host = value;
-    else if (key == "--port") o.port = static_cast<unsigned short>(std::stoi(value));
-    else if (key == "--method") o.method = value;
-    else if (key == "--path") o.path = value;
-    else if (key == "--token") o.token = value;
-    else if (key == "--body") o.body = value;
-    else if (key == "--connections") o.connections = std::stoi(value);
-    else if (key == "--seconds") o.seconds = std::stod(value);
-    else if (key == "--rate") o.rate = std::stod(value);
-    else if (key == "--requests") o.max_requests = std::stol(value);
+    if (key == "--host")
+      o.host = value;
+    else if (key == "--port")
+      o.port = static_cast<unsigned short>(std::stoi(value));
+    else if (key == "--method")
+      o.method = value;
+    else if (key == "--path")
+      o.path = value;
+    else if (key == "--token")
+      o.token = value;
+    else if (key == "--body")
+      o.body = value;
+    else if (key == "--connections")
+      o.connections = std::stoi(value);
+    else if (key == "--seconds")
+      o.seconds = std::stod(value);
+    else if (key == "--rate")
+      o.rate = std::stod(value);
+    else if (key == "--requests")
+      o.max_requests = std::stol(value);
     else if (key == "--range") {
       auto dash = value.find('-');
       o.range_lo = std::stol(value.substr(0, dash));
@@ -153,7 +165,8 @@ int main(int argc, char** argv) {
   std::atomic<long> counter{0};
   std::vector<Totals> totals(static_cast<std::size_t>(o.connections));
   auto start = Clock::now() + std::chrono::milliseconds(50);
-  auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   for (int i = 0; i < o.connections; ++i) {
     asio::co_spawn(ioc, client(o, i, start, end, counter, totals[static_cast<std::size_t>(i)]),
                    asio::detached);
@@ -169,7 +182,8 @@ int main(int argc, char** argv) {
   }
   std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
   std::printf(
-      "requests %ld ok %ld failed %ld (first failure status %ld) in %.2f s: %.0f req/s | latency ms "
+      "requests %ld ok %ld failed %ld (first failure status %ld) in %.2f s: %.0f req/s | latency "
+      "ms "
       "p50 %.3f p90 %.3f p99 %.3f max %.3f\n",
       all.ok + all.failed, all.ok, all.failed, all.first_failure_status, elapsed,
       static_cast<double>(all.ok) / elapsed, percentile(all.latencies_ms, 0.50),

@@ -31,7 +31,8 @@ const Query kInsertCounters{"INSERT INTO user_counters (user_id) VALUES (?)"};
 const Query kInsertGroup{
     "INSERT INTO groups (id, name, description, member_count, created_at) VALUES (1, 'bench-group',"
     " 'every benchmark user up to --group-size', ?, ?)"};
-const Query kInsertMember{"INSERT INTO group_members (group_id, user_id, added_at) VALUES (1, ?, ?)"};
+const Query kInsertMember{
+    "INSERT INTO group_members (group_id, user_id, added_at) VALUES (1, ?, ?)"};
 const Query kInsertMessage{
     "INSERT INTO messages (id, kind, author_id, thread_id, subject, body, body_html, snippet,"
     " to_addresses, is_draft, created_at, sent_at, copies)"
@@ -72,7 +73,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 int main(int argc, char** argv) {
   std::string data = arg_text(argc, argv, "--data");
   if (data.empty()) {
-    std::fprintf(stderr, "usage: mailbox_generator --data DIR [--users N] [--entries N] [--group-size N]\n");
+    std::fprintf(
+        stderr, "usage: mailbox_generator --data DIR [--users N] [--entries N] [--group-size N]\n");
     return 2;
   }
   const long users = arg(argc, argv, "--users", 100000);
@@ -93,12 +95,19 @@ int main(int argc, char** argv) {
   for (long id = 1; id <= users + 1; ++id) {
     bool admin = id == 1;
     std::string name = admin ? "admin" : "user" + std::to_string(id - 1);
-    db.prepare(kInsertUser)->bind(1, id).bind(2, name).bind(3, admin ? "Administrator" : "User " + std::to_string(id - 1))
-        .bind(4, admin ? "admin" : "user").bind(5, hash).bind(6, now).run();
+    db.prepare(kInsertUser)
+        ->bind(1, id)
+        .bind(2, name)
+        .bind(3, admin ? "Administrator" : "User " + std::to_string(id - 1))
+        .bind(4, admin ? "admin" : "user")
+        .bind(5, hash)
+        .bind(6, now)
+        .run();
     db.prepare(kInsertCounters)->bind(1, id).run();
   }
   db.prepare(kInsertGroup)->bind(1, group_size).bind(2, now).run();
-  for (long id = 2; id < 2 + group_size; ++id) db.prepare(kInsertMember)->bind(1, id).bind(2, now).run();
+  for (long id = 2; id < 2 + group_size; ++id)
+    db.prepare(kInsertMember)->bind(1, id).bind(2, now).run();
   db.exec("COMMIT");
   std::printf("users and group: %.1f s\n", seconds_since(started));
 
@@ -110,8 +119,13 @@ int main(int argc, char** argv) {
   db.exec("BEGIN");
   for (long m = 1; m <= messages; ++m) {
     auto author = static_cast<std::int32_t>(pick_user(random));
-    db.prepare(kInsertMessage)->bind(1, m).bind(2, std::int64_t{author})
-        .bind(3, "Generated message " + std::to_string(m)).bind(4, "user:2").bind(5, first + m * 1000).run();
+    db.prepare(kInsertMessage)
+        ->bind(1, m)
+        .bind(2, std::int64_t{author})
+        .bind(3, "Generated message " + std::to_string(m))
+        .bind(4, "user:2")
+        .bind(5, first + m * 1000)
+        .run();
     copies.push_back({author, static_cast<std::int32_t>(m), true, true});
     for (int r = 0; r < 9; ++r) {
       copies.push_back({static_cast<std::int32_t>(pick_user(random)), static_cast<std::int32_t>(m),
@@ -127,18 +141,29 @@ int main(int argc, char** argv) {
 
   // In key order, so that every insert appends to the B-trees instead of scattering.
   std::sort(copies.begin(), copies.end(), [](const Entry& a, const Entry& b) {
-    return a.user != b.user ? a.user < b.user : a.message != b.message ? a.message < b.message : a.author > b.author;
+    return a.user != b.user         ? a.user < b.user
+           : a.message != b.message ? a.message < b.message
+                                    : a.author > b.author;
   });
-  copies.erase(std::unique(copies.begin(), copies.end(), [](const Entry& a, const Entry& b) {
-    return a.user == b.user && a.message == b.message && a.author == b.author;
-  }), copies.end());
+  copies.erase(std::unique(copies.begin(), copies.end(),
+                           [](const Entry& a, const Entry& b) {
+                             return a.user == b.user && a.message == b.message &&
+                                    a.author == b.author;
+                           }),
+               copies.end());
   db.exec("BEGIN");
   long written = 0;
   for (const Entry& e : copies) {
     const char* folder = e.author ? "sent" : "inbox";
-    db.prepare(kInsertEntry)->bind(1, std::int64_t{e.user}).bind(2, std::int64_t{e.message})
-        .bind(3, std::int64_t{e.author ? 0 : 1}).bind(4, folder).bind(5, folder)
-        .bind(6, std::int64_t{e.read ? 1 : 0}).bind(7, first + std::int64_t{e.message} * 1000).run();
+    db.prepare(kInsertEntry)
+        ->bind(1, std::int64_t{e.user})
+        .bind(2, std::int64_t{e.message})
+        .bind(3, std::int64_t{e.author ? 0 : 1})
+        .bind(4, folder)
+        .bind(5, folder)
+        .bind(6, std::int64_t{e.read ? 1 : 0})
+        .bind(7, first + std::int64_t{e.message} * 1000)
+        .run();
     if (++written % 500000 == 0) {
       db.exec("COMMIT");
       db.exec("BEGIN");
@@ -149,8 +174,10 @@ int main(int argc, char** argv) {
   db.exec("COMMIT");
   db.exec(
       "INSERT INTO folder_counters (user_id, folder, total, unread)"
-      " SELECT user_id, folder, COUNT(*), SUM(is_read = 0) FROM mailbox_entries GROUP BY user_id, folder");
+      " SELECT user_id, folder, COUNT(*), SUM(is_read = 0) FROM mailbox_entries GROUP BY user_id, "
+      "folder");
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  std::printf("%ld mailbox entries for %ld users in %.1f s\n", written, users, seconds_since(started));
+  std::printf("%ld mailbox entries for %ld users in %.1f s\n", written, users,
+              seconds_since(started));
   return 0;
 }
