@@ -334,7 +334,11 @@ Result<void> MailService::act(const Principal& caller, const std::vector<Id>& me
                               EntryAction action) {
   if (messages.empty()) return fail(errc::bad_request, "no message given");
   if (messages.size() > 1000) return fail(errc::bad_request, "at most 1000 messages at once");
-  auto freed = store_.apply_to_entries(caller.user_id, messages, action);
+  // A checkbox list may name a message twice; act on it once.
+  std::vector<Id> unique = messages;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  auto freed = store_.apply_to_entries(caller.user_id, unique, action);
   if (!freed) return freed.error();
   blobs_.remove_files(*freed);
   return {};

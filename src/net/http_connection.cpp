@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -122,6 +123,9 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
     while (!host_.stopping()) {
       http::request_parser<http::empty_body> header_parser;
       header_parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      // Beast checks a Content-Length against the limit when the header completes, before the
+      // route is known: allow the larger limit here, and check the route's own just below.
+      header_parser.body_limit(std::max(options.body_limit, options.upload_limit));
       stream_.expires_after(first ? options.request_timeout : options.idle_timeout);
       first = false;
       idle_ = buffer.size() == 0;
@@ -140,12 +144,18 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       auto started = std::chrono::steady_clock::now();
       api::ApiRequest request = to_api_request(header, remote);
       api::RouteMatch match = host_.api().resolve(request);
+      bool upload = match.route && match.route->body_to_file;
+      std::size_t limit = upload ? options.upload_limit : options.body_limit;
+      if (auto length = header_parser.content_length(); length && *length > limit) {
+        co_await answer_read_error(http::error::body_limit);
+        co_return;
+      }
       if (expects_continue(header)) {
         http::response<http::empty_body> go_on{http::status::continue_, version};
         co_await http::async_write(stream_, go_on, use_tuple);
       }
       boost::system::error_code body_error;
-      if (match.route && match.route->body_to_file) {
+      if (upload) {
         body_error = co_await read_body_to_file(std::move(header_parser), buffer, request);
       } else {
         http::request_parser<http::string_body> parser{std::move(header_parser)};

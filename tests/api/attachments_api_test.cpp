@@ -1,1 +1,358 @@
-// Filled in next.
+// Attachments over HTTP: uploads streamed to disk and stored once per content, downloads with
+// safe headers, who may fetch what, the upload limit, and files freed when the last copy goes.
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "support/api_fixture.hpp"
+
+namespace herald::test {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+// FIPS 180-4 SHA-256, so that the test checks the server's digest against its own.
+std::string sha256_hex(const std::string& data) {
+  static constexpr std::array<std::uint32_t, 64> k = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+      0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+      0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+      0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+      0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+      0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+      0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+      0xc67178f2};
+  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::string padded = data;
+  padded.push_back(static_cast<char>(0x80));
+  while (padded.size() % 64 != 56) padded.push_back('\0');
+  std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  for (int i = 7; i >= 0; --i) padded.push_back(static_cast<char>((bits >> (i * 8)) & 0xFF));
+  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  for (std::size_t chunk = 0; chunk < padded.size(); chunk += 64) {
+    std::array<std::uint32_t, 64> w{};
+    for (int i = 0; i < 16; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        w[i] = (w[i] << 8) | static_cast<unsigned char>(padded[chunk + 4 * i + j]);
+      }
+    }
+    for (int i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    auto v = h;
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+      std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+      std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
+      std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+      std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+      for (int j = 7; j > 0; --j) v[j] = v[j - 1];
+      v[4] += t1;
+      v[0] = t1 + s0 + maj;
+    }
+    for (int i = 0; i < 8; ++i) h[i] += v[i];
+  }
+  std::string hex;
+  char digits[9];
+  for (auto word : h) {
+    std::snprintf(digits, sizeof digits, "%08x", word);
+    hex += digits;
+  }
+  return hex;
+}
+
+std::string random_bytes(std::size_t size, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string out(size, '\0');
+  for (auto& c : out) c = static_cast<char>(random() & 0xFF);
+  return out;
+}
+
+// Files holding contents under `data`/blobs, not counting unfinished uploads.
+std::size_t stored_files(const fs::path& data) {
+  std::size_t count = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(data / "blobs")) {
+    if (!entry.is_regular_file()) continue;
+    if (entry.path().parent_path().filename() == "incoming") continue;
+    ++count;
+  }
+  return count;
+}
+
+std::size_t incoming_files(const fs::path& data) {
+  fs::path incoming = data / "blobs" / "incoming";
+  if (!fs::exists(incoming)) return 0;
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(incoming), {}));
+}
+
+class AttachmentsApi : public ApiTest {
+ protected:
+  static HttpResult upload(const HttpClient& client, const std::string& token,
+                           const std::string& bytes, const std::string& encoded_name = "") {
+    std::string path = "/api/v1/blobs";
+    if (!encoded_name.empty()) path += "?name=" + encoded_name;
+    std::vector<std::string> headers;
+    if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+    return client.request("POST", path, bytes, headers);
+  }
+
+  static std::string upload_ok(const std::string& token, const std::string& bytes,
+                               const std::string& encoded_name) {
+    auto reply = upload(http(), token, bytes, encoded_name);
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    if (reply.status != 201) return "missing";
+    return std::string(reply.json().at("id").as_string());
+  }
+
+  static std::string send_ok(const std::string& token, const json::object& body) {
+    auto reply = http().post("/api/v1/messages", json_text(body), token);
+    EXPECT_EQ(reply.status, 201) << reply.body;
+    if (reply.status != 201) return "0";
+    return std::string(reply.json().at("id").as_string());
+  }
+
+  // Trash then delete for good; both must succeed.
+  static void purge(const std::string& token, const std::string& message) {
+    EXPECT_EQ(http().post("/api/v1/messages/" + message + "/trash", "", token).status, 204);
+    EXPECT_EQ(http().del("/api/v1/messages/" + message, token).status, 204);
+  }
+
+  static fs::path data() { return dir_->path(); }
+};
+
+json::array list(std::initializer_list<std::string> items) {
+  json::array out;
+  for (const auto& item : items) out.emplace_back(item);
+  return out;
+}
+
+TEST_F(AttachmentsApi, UploadsReportSizeTypeNameAndDigest) {
+  std::string png =
+      std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\0\0\rIHDR", 8) + random_bytes(300, 1);
+  auto image = upload(http(), admin_token_, png, "photo.png");
+  ASSERT_EQ(image.status, 201) << image.body;
+  auto blob = image.json().as_object();
+  EXPECT_FALSE(blob.at("id").as_string().empty());
+  EXPECT_EQ(blob.at("size").as_int64(), static_cast<std::int64_t>(png.size()));
+  EXPECT_EQ(blob.at("type").as_string(), "image/png");
+  EXPECT_EQ(blob.at("name").as_string(), "photo.png");
+  EXPECT_EQ(blob.at("sha256").as_string(), sha256_hex(png));
+
+  std::string text = "Minutes of the meeting\nAll present.\n";
+  auto notes = upload(http(), admin_token_, text, "notes.txt");
+  ASSERT_EQ(notes.status, 201) << notes.body;
+  std::string type(notes.json().at("type").as_string());
+  EXPECT_EQ(type.rfind("text/plain", 0), 0u) << type;
+  EXPECT_EQ(notes.json().at("sha256").as_string(), sha256_hex(text));
+  EXPECT_NE(notes.json().at("id").as_string(), blob.at("id").as_string());
+
+  // Markup is never served as markup.
+  auto page = upload(http(), admin_token_, "<html><script>alert(1)</script></html>", "page.html");
+  ASSERT_EQ(page.status, 201) << page.body;
+  std::string page_type(page.json().at("type").as_string());
+  EXPECT_EQ(page_type.find("html"), std::string::npos) << page_type;
+
+  auto unnamed = upload(http(), admin_token_, "x");
+  ASSERT_EQ(unnamed.status, 201) << unnamed.body;
+  EXPECT_FALSE(unnamed.json().at("name").as_string().empty());
+}
+
+TEST_F(AttachmentsApi, IdenticalContentIsStoredOnce) {
+  std::string content = "same bytes " + unique("content") + random_bytes(1000, 2);
+  std::size_t before = stored_files(data());
+  auto first = upload(http(), admin_token_, content, "a.bin");
+  auto second = upload(http(), admin_token_, content, "b.bin");
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(first.json().at("sha256").as_string(), second.json().at("sha256").as_string());
+  EXPECT_NE(first.json().at("id").as_string(), second.json().at("id").as_string());
+  EXPECT_EQ(stored_files(data()), before + 1);
+  EXPECT_EQ(incoming_files(data()), 0u);
+  auto copy =
+      http().get("/api/v1/blobs/" + std::string(second.json().at("id").as_string()), admin_token_);
+  EXPECT_EQ(copy.status, 200);
+  EXPECT_EQ(copy.body, content);
+  EXPECT_EQ(copy.header("content-disposition").value_or(""), "attachment; filename*=UTF-8''b.bin");
+}
+
+TEST_F(AttachmentsApi, DownloadsReturnTheExactBytesWithSafeHeaders) {
+  std::string content = random_bytes(4096, 3);
+  // "résumé final.pdf", percent-encoded in the query.
+  auto reply = upload(http(), admin_token_, content, "r%C3%A9sum%C3%A9%20final.pdf");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("name").as_string(), "r\xC3\xA9sum\xC3\xA9 final.pdf");
+  std::string id(reply.json().at("id").as_string());
+  std::string type(reply.json().at("type").as_string());
+
+  auto download = http().get("/api/v1/blobs/" + id, admin_token_);
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, content);
+  EXPECT_EQ(download.header("content-disposition").value_or(""),
+            "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9%20final.pdf");
+  EXPECT_EQ(download.header("x-content-type-options").value_or(""), "nosniff");
+  EXPECT_EQ(download.header("content-type").value_or(""), type);
+  EXPECT_EQ(download.header("content-length").value_or(""), std::to_string(content.size()));
+
+  EXPECT_EQ(http().get("/api/v1/blobs/no-such-blob", admin_token_).status, 404);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + id, "").status, 401);
+}
+
+TEST_F(AttachmentsApi, OthersFetchAnAttachmentOnlyOnceTheyHoldAMessageCarryingIt) {
+  Account bob = make_account("bob");
+  Account carol = make_account("carol");
+  std::string content = "plan " + unique("plan");
+  std::string blob = upload_ok(admin_token_, content, "plan.txt");
+  auto before = http().get("/api/v1/blobs/" + blob, bob.token);
+  EXPECT_EQ(before.status, 404);
+  EXPECT_EQ(before.error_code(), "not_found");
+
+  std::string message = send_ok(
+      admin_token_,
+      {{"to", list({"user:" + bob.id})}, {"subject", "The plan"}, {"attachments", list({blob})}});
+  auto seen = http().get("/api/v1/messages/" + message, bob.token);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_EQ(seen.json().at("attachments").at(0).at("id").as_string(), blob);
+  auto after = http().get("/api/v1/blobs/" + blob, bob.token);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, content);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, carol.token).status, 404);
+
+  // Nor may bob attach it himself: it is not his upload.
+  json::object reuse{
+      {"to", list({"user:" + carol.id})}, {"subject", "Mine?"}, {"attachments", list({blob})}};
+  EXPECT_EQ(http().post("/api/v1/messages", json_text(reuse), bob.token).status, 400);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, carol.token).status, 404);
+}
+
+TEST_F(AttachmentsApi, RefusedUploadsLeaveNothingBehind) {
+  std::size_t before = stored_files(data());
+  auto anonymous = upload(http(), "", "who am I", "x.txt");
+  EXPECT_EQ(anonymous.status, 401);
+  auto bad_name = upload(http(), admin_token_, "slash", "a%2Fb.txt");
+  EXPECT_EQ(bad_name.status, 400);
+  auto bad_query = upload(http(), admin_token_, "escape", "%ZZ");
+  EXPECT_EQ(bad_query.status, 400);
+  EXPECT_EQ(stored_files(data()), before);
+  EXPECT_EQ(incoming_files(data()), 0u);
+}
+
+TEST_F(AttachmentsApi, UploadsThatWaitFor100ContinueGetIt) {
+  std::string content = "sent after the go-ahead " + unique("continue");
+  std::string head =
+      "POST /api/v1/blobs?name=late.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      admin_token_ + "\r\nContent-Length: " + std::to_string(content.size()) +
+      "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+  int fd = raw_send(server_->port(), head);
+  std::string interim;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (interim.find("\r\n\r\n") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    pollfd waiting{fd, POLLIN, 0};
+    if (::poll(&waiting, 1, 50) <= 0) continue;
+    char buffer[512];
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    interim.append(buffer, static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(interim.rfind("HTTP/1.1 100", 0), 0u) << interim;
+  ::send(fd, content.data(), content.size(), MSG_NOSIGNAL);
+  std::string reply = raw_receive(fd);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 201", 0), 0u) << reply;
+  EXPECT_NE(reply.find("\"sha256\":\"" + sha256_hex(content) + "\""), std::string::npos) << reply;
+}
+
+TEST_F(AttachmentsApi, UploadsOverTheLimitAre413AndLeaveNothing) {
+  TempDir dir;
+  HeraldProcess server(dir.path(), {"--max-upload", "1000"});
+  HttpClient client(server.base_url());
+  std::string admin = client.login("admin", kAdminPassword);
+
+  auto over = upload(client, admin, random_bytes(1001, 4), "big.bin");
+  EXPECT_EQ(over.status, 413) << over.body;
+  EXPECT_EQ(over.error_code(), "too_large");
+  EXPECT_EQ(incoming_files(dir.path()), 0u);
+  EXPECT_EQ(stored_files(dir.path()), 0u);
+
+  auto far_over = upload(client, admin, random_bytes(200 * 1000, 5), "bigger.bin");
+  EXPECT_EQ(far_over.status, 413) << far_over.body;
+  EXPECT_EQ(incoming_files(dir.path()), 0u);
+  EXPECT_EQ(stored_files(dir.path()), 0u);
+
+  auto fits = upload(client, admin, random_bytes(1000, 6), "fits.bin");
+  EXPECT_EQ(fits.status, 201) << fits.body;
+  EXPECT_EQ(stored_files(dir.path()), 1u);
+  EXPECT_EQ(incoming_files(dir.path()), 0u);
+}
+
+TEST_F(AttachmentsApi, LargeUploadsStream) {
+  std::string content = random_bytes(5 * 1024 * 1024, 7);
+  auto reply = upload(http(), admin_token_, content, "video.bin");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json().at("size").as_int64(), 5 * 1024 * 1024);
+  EXPECT_EQ(reply.json().at("sha256").as_string(), sha256_hex(content));
+  auto download =
+      http().get("/api/v1/blobs/" + std::string(reply.json().at("id").as_string()), admin_token_);
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body.size(), content.size());
+  EXPECT_TRUE(download.body == content);
+  EXPECT_EQ(incoming_files(data()), 0u);
+}
+
+TEST_F(AttachmentsApi, PurgingEveryCopyDeletesTheFile) {
+  Account bob = make_account("bob");
+  Account carol = make_account("carol");
+  std::string content = "report " + unique("report") + random_bytes(500, 8);
+  std::size_t before = stored_files(data());
+  std::string blob = upload_ok(admin_token_, content, "report.bin");
+  EXPECT_EQ(stored_files(data()), before + 1);
+  std::string message = send_ok(admin_token_, {{"to", list({"user:" + bob.id, "user:" + carol.id})},
+                                               {"subject", "Report"},
+                                               {"attachments", list({blob})}});
+
+  purge(bob.token, message);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, bob.token).status, 404);
+  purge(carol.token, message);
+  // The author still holds a copy.
+  EXPECT_EQ(stored_files(data()), before + 1);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, admin_token_).status, 200);
+
+  purge(admin_token_, message);
+  EXPECT_EQ(stored_files(data()), before);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, admin_token_).status, 404);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + blob, carol.token).status, 404);
+}
+
+TEST_F(AttachmentsApi, AFileSharedByAnotherUploadOutlivesThePurge) {
+  Account reader = make_account("reader");
+  std::string content = "shared " + unique("shared") + random_bytes(500, 9);
+  std::size_t before = stored_files(data());
+  std::string attached = upload_ok(admin_token_, content, "one.bin");
+  std::string kept = upload_ok(admin_token_, content, "two.bin");
+  EXPECT_EQ(stored_files(data()), before + 1);
+  std::string message = send_ok(admin_token_, {{"to", list({"user:" + reader.id})},
+                                               {"subject", "Shared"},
+                                               {"attachments", list({attached})}});
+  purge(reader.token, message);
+  purge(admin_token_, message);
+  EXPECT_EQ(http().get("/api/v1/blobs/" + attached, admin_token_).status, 404);
+  EXPECT_EQ(stored_files(data()), before + 1);
+  auto still = http().get("/api/v1/blobs/" + kept, admin_token_);
+  EXPECT_EQ(still.status, 200);
+  EXPECT_EQ(still.body, content);
+}
+
+}  // namespace
+}  // namespace herald::test
