@@ -180,6 +180,32 @@ TEST_P(StoreSuite, ReadsUserAndCountersTogether) {
   EXPECT_EQ(both->second.notifications, 0);
 }
 
+TEST_P(StoreSuite, UnreadCountsFollowEveryWrite) {
+  User author = make_user("author");
+  User reader = make_user("reader");
+  ASSERT_EQ(store_->find_user_with_counts(reader.id)->second.inbox, 0);  // read once: cached
+  NewMessage mail;
+  mail.message.author_id = author.id;
+  mail.message.subject = "counted";
+  mail.message.created_at = 1;
+  mail.message.sent_at = 1;
+  mail.recipients = {reader.id};
+  mail.notification_title = "New mail";
+  auto saved = store_->save_message(mail);
+  ASSERT_TRUE(saved.ok());
+  auto counts = store_->find_user_with_counts(reader.id)->second;
+  EXPECT_EQ(counts.inbox, 1);
+  EXPECT_EQ(counts.notifications, 1);
+  ASSERT_TRUE(store_->apply_to_entries(reader.id, {saved->id}, EntryAction::read).ok());
+  EXPECT_EQ(store_->find_user_with_counts(reader.id)->second.inbox, 0);
+  auto bell = store_->notifications(reader.id, {0, 10});
+  ASSERT_EQ(bell.items.size(), 1u);
+  ASSERT_TRUE(store_->mark_notification_read(reader.id, bell.items[0].id).ok());
+  EXPECT_EQ(store_->find_user_with_counts(reader.id)->second.notifications, 0);
+  ASSERT_TRUE(store_->update_user(reader.id, {std::string("Renamed")}).ok());
+  EXPECT_EQ(store_->find_user_with_counts(reader.id)->first.display_name, "Renamed");
+}
+
 TEST_P(StoreSuite, ConcurrentWritesAllLandAndCountersStayExact) {
   Group group = make_group("crowd");
   constexpr int kThreads = 8;

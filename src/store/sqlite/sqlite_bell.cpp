@@ -104,7 +104,7 @@ std::int64_t SqliteStore::unread_notifications(Id user) {
 }
 
 Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
-  return write([&](Connection& c) -> Result<void> {
+  auto result = write([&](Connection& c) -> Result<void> {
     bool was_read = false;
     {
       auto state = c.prepare(kNotificationState);
@@ -117,10 +117,12 @@ Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
     c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
     return {};
   });
+  user_mirror_.invalidate(user);
+  return result;
 }
 
 Result<void> SqliteStore::delete_notification(Id user, Id notification) {
-  return write([&](Connection& c) -> Result<void> {
+  auto result = write([&](Connection& c) -> Result<void> {
     bool was_read = false;
     {
       auto state = c.prepare(kNotificationState);
@@ -132,6 +134,8 @@ Result<void> SqliteStore::delete_notification(Id user, Id notification) {
     if (!was_read) c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
     return {};
   });
+  user_mirror_.invalidate(user);
+  return result;
 }
 
 Result<void> SqliteStore::insert_blob(const BlobRecord& blob) {

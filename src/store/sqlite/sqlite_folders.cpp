@@ -136,7 +136,7 @@ std::vector<FolderSummary> SqliteStore::folder_summaries(Id user) {
 
 Result<std::vector<std::string>> SqliteStore::apply_to_entries(Id user, const std::vector<Id>& ids,
                                                                EntryAction action) {
-  return write([&](Connection& c) -> Result<std::vector<std::string>> {
+  auto result = write([&](Connection& c) -> Result<std::vector<std::string>> {
     std::vector<std::string> freed_files;
     for (Id message : ids) {
       auto entries = select_entries(c, user, message);
@@ -209,6 +209,8 @@ Result<std::vector<std::string>> SqliteStore::apply_to_entries(Id user, const st
     }
     return freed_files;
   });
+  user_mirror_.invalidate(user);
+  return result;
 }
 
 }  // namespace herald::sqlite

@@ -91,7 +91,7 @@ void deliver(Connection& c, const MessageRecord& message, const NewMessage& deli
 }  // namespace
 
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
-  return write([&](Connection& c) -> Result<MessageRecord> {
+  auto result = write([&](Connection& c) -> Result<MessageRecord> {
     MessageRecord m = input.message;
     c.prepare(kInsertMessage)
         ->bind(1, kind_name(m.kind))
@@ -129,10 +129,12 @@ Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
     if (!m.draft) deliver(c, m, input, at);
     return m;
   });
+  if (!input.recipients.empty()) user_mirror_.invalidate(input.recipients);
+  return result;
 }
 
 Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMessage& delivery) {
-  return write([&](Connection& c) -> Result<MessageRecord> {
+  auto result = write([&](Connection& c) -> Result<MessageRecord> {
     {
       auto stmt = c.prepare(kSelectDraft);
       stmt->bind(1, message).bind(2, author);
@@ -149,6 +151,8 @@ Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMe
     deliver(c, *sent, delivery, at);
     return *sent;
   });
+  if (!delivery.recipients.empty()) user_mirror_.invalidate(delivery.recipients);
+  return result;
 }
 
 Result<MessageRecord> SqliteStore::update_draft(Id author, Id message, const DraftPatch& patch) {

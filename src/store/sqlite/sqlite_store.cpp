@@ -83,12 +83,16 @@ Result<void> SqliteStore::delete_expired_tokens(TimeMs now) {
 }
 
 std::optional<std::pair<User, UnreadCounts>> SqliteStore::find_user_with_counts(Id id) {
-  return read([&](Connection& c) -> std::optional<std::pair<User, UnreadCounts>> {
+  if (auto mirrored = user_mirror_.find(id)) return mirrored;
+  std::uint64_t generation = user_mirror_.generation(id);
+  auto found = read([&](Connection& c) -> std::optional<std::pair<User, UnreadCounts>> {
     auto stmt = c.prepare(kSelectUserWithCounts);
     stmt->bind(1, id);
     if (!stmt->step()) return std::nullopt;
     return std::pair{read_user(*stmt), UnreadCounts{stmt->column_int(6), stmt->column_int(7)}};
   });
+  if (found) user_mirror_.put(id, *found, generation);
+  return found;
 }
 
 }  // namespace herald::sqlite

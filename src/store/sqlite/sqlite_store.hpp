@@ -7,6 +7,7 @@
 
 #include "store/sqlite/sqlite_checkpointer.hpp"
 #include "store/sqlite/sqlite_reader_pool.hpp"
+#include "store/sqlite/sqlite_user_mirror.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
 #include "store/store.hpp"
 
@@ -81,6 +82,7 @@ class SqliteStore final : public Store {
     return fn(*lease);
   }
 
+  UserMirror user_mirror_;  // user records and unread counters for GET /me
   std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(int)> wal_grew_;
   std::unique_ptr<Writer> writer_;  // destroyed first: its last commits may still signal

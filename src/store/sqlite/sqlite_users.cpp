@@ -121,7 +121,7 @@ Page<User> SqliteStore::list_users(const UserQuery& query) {
 }
 
 Result<User> SqliteStore::update_user(Id id, const UserPatch& patch) {
-  return write([&](Connection& c) -> Result<User> {
+  auto result = write([&](Connection& c) -> Result<User> {
     auto current = select_user(c, id);
     if (!current) return fail(errc::not_found, "no such user");
     User updated = *current;
@@ -144,10 +144,12 @@ Result<User> SqliteStore::update_user(Id id, const UserPatch& patch) {
     if (patch.password_hash) c.prepare(kDeleteUserTokens)->bind(1, id).run();
     return updated;
   });
+  user_mirror_.invalidate(id);
+  return result;
 }
 
 Result<void> SqliteStore::delete_user(Id id) {
-  return write([&](Connection& c) -> Result<void> {
+  auto result = write([&](Connection& c) -> Result<void> {
     auto current = select_user(c, id);
     if (!current) return fail(errc::not_found, "no such user");
     if (current->role == Role::admin && count_admins(c) <= 1) {
@@ -159,6 +161,8 @@ Result<void> SqliteStore::delete_user(Id id) {
     c.prepare(kDeleteUserMemberships)->bind(1, id).run();
     return {};
   });
+  user_mirror_.invalidate(id);
+  return result;
 }
 
 std::int64_t SqliteStore::count_users() {
