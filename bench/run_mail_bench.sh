@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Measures the mail bars in one run, against a Release herald on stores made by mailbox_generator:
+#   1. one-recipient sends from 64 connections at full speed (messages/s, latency);
+#   2. one-recipient sends at a fixed 2,000 messages/s (open-loop latency p50/p99);
+#   3. sends to a group of 10,000 users, one at a time (time until durable);
+#   4. on a store of 10 million mailbox entries: a folder page of 50 and GET /folders at a fixed
+#      1,000 requests/s (p99), and at full speed.
+# Usage: bench/run_mail_bench.sh [--no-build]   (BENCH_BUILD_DIR, default build-bench;
+#        BENCH_ENTRIES, default 10000000)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BENCH_BUILD_DIR:-$repo/build-bench}
+entries=${BENCH_ENTRIES:-10000000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/herald-mail-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "${1:-}" != "--no-build" ]; then
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=OFF \
+    -DHERALD_BUILD_BENCH=ON > /dev/null
+  cmake --build "$build_dir" --target herald http_load mailbox_generator > /dev/null
+fi
+herald=$build_dir/src/herald
+load=$build_dir/bench/http_load
+generator=$build_dir/bench/mailbox_generator
+
+start_server() {  # data folder
+  "$herald" serve --listen 127.0.0.1:0 --data "$1" --log-level warn > "$work/out" 2> "$work/err" &
+  server_pid=$!
+  for _ in $(seq 200); do
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/out" | grep -o '[0-9]*$' || true)
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  token_for() {
+    curl -s "127.0.0.1:$port/api/v1/login" -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" |
+      jq -r .token
+  }
+}
+stop_server() {
+  kill "$server_pid"
+  wait "$server_pid" 2> /dev/null || true
+  server_pid=""
+}
+
+echo "== sends (store: 12,000 users, a group of 10,000)"
+"$generator" --data "$work/small" --users 12000 --entries 0 --group-size 10000 > /dev/null
+start_server "$work/small"
+admin=$(token_for admin)
+one='{"to":["user:{n}"],"subject":"Hello","body":"A short message."}'
+echo -n "one recipient, 64 connections, full speed:  "
+"$load" --port "$port" --method POST --path /api/v1/messages --token "$admin" --body "$one" \
+  --range 2-1001 --connections 64 --seconds 10
+echo -n "one recipient, fixed 2,000/s:               "
+"$load" --port "$port" --method POST --path /api/v1/messages --token "$admin" --body "$one" \
+  --range 2-1001 --connections 32 --seconds 10 --rate 2000
+echo -n "group of 10,000, one send at a time:       "
+"$load" --port "$port" --method POST --path /api/v1/messages --token "$admin" \
+  --body '{"to":["group:1"],"subject":"To everyone","body":"Hello all."}' --connections 1 \
+  --requests 20 --seconds 120
+curl -s "127.0.0.1:$port/metrics" | grep -E '^herald_store_(commits|writes)_total'
+stop_server
+
+echo "== reads on a store of $entries mailbox entries (100,000 users)"
+"$generator" --data "$work/large" --users 100000 --entries "$entries" --group-size 10000 | tail -1
+start_server "$work/large"
+reader=$(token_for user77)
+curl -s "127.0.0.1:$port/api/v1/folders" -H "Authorization: Bearer $reader" | jq -c '.items[0]'
+for rate in 1000 0; do
+  label=$([ "$rate" = 0 ] && echo "full speed, 8 connections" || echo "fixed $rate/s")
+  echo -n "folder page of 50, $label: "
+  "$load" --port "$port" --path '/api/v1/folders/inbox/messages?limit=50' --token "$reader" \
+    --connections 8 --seconds 10 --rate "$rate"
+  echo -n "GET /folders, $label:      "
+  "$load" --port "$port" --path /api/v1/folders --token "$reader" --connections 8 --seconds 10 \
+    --rate "$rate"
+done
+stop_server
