@@ -43,6 +43,14 @@ std::vector<Id> collect_ids(StatementLease& stmt) {
   return ids;
 }
 
+// Whether the user's notification is read; not_found when it is not theirs.
+Result<bool> notification_read_state(Connection& c, Id user, Id notification) {
+  auto state = c.prepare(kNotificationState);
+  state->bind(1, notification).bind(2, user);
+  if (!state->step()) return fail(errc::not_found, "no such notification");
+  return state->column_int(0) != 0;
+}
+
 }  // namespace
 
 std::vector<Id> SqliteStore::group_member_ids(Id group) {
@@ -105,14 +113,9 @@ std::int64_t SqliteStore::unread_notifications(Id user) {
 
 Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
   auto result = write([&](Connection& c) -> Result<void> {
-    bool was_read = false;
-    {
-      auto state = c.prepare(kNotificationState);
-      state->bind(1, notification).bind(2, user);
-      if (!state->step()) return fail(errc::not_found, "no such notification");
-      was_read = state->column_int(0) != 0;
-    }
-    if (was_read) return {};
+    auto was_read = notification_read_state(c, user, notification);
+    if (!was_read) return was_read.error();
+    if (*was_read) return {};
     c.prepare(kMarkNotificationRead)->bind(1, notification).run();
     c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
     return {};
@@ -123,15 +126,10 @@ Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
 
 Result<void> SqliteStore::delete_notification(Id user, Id notification) {
   auto result = write([&](Connection& c) -> Result<void> {
-    bool was_read = false;
-    {
-      auto state = c.prepare(kNotificationState);
-      state->bind(1, notification).bind(2, user);
-      if (!state->step()) return fail(errc::not_found, "no such notification");
-      was_read = state->column_int(0) != 0;
-    }
+    auto was_read = notification_read_state(c, user, notification);
+    if (!was_read) return was_read.error();
     c.prepare(kDeleteNotification)->bind(1, notification).run();
-    if (!was_read) c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
+    if (!*was_read) c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
     return {};
   });
   user_mirror_.invalidate(user);

@@ -88,6 +88,12 @@ void deliver(Connection& c, const MessageRecord& message, const NewMessage& deli
   }
 }
 
+bool is_own_draft(Connection& c, Id author, Id message) {
+  auto stmt = c.prepare(kSelectDraft);
+  stmt->bind(1, message).bind(2, author);
+  return stmt->step();
+}
+
 }  // namespace
 
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
@@ -135,11 +141,7 @@ Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
 
 Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMessage& delivery) {
   auto result = write([&](Connection& c) -> Result<MessageRecord> {
-    {
-      auto stmt = c.prepare(kSelectDraft);
-      stmt->bind(1, message).bind(2, author);
-      if (!stmt->step()) return fail(errc::not_found, "no such draft");
-    }
+    if (!is_own_draft(c, author, message)) return fail(errc::not_found, "no such draft");
     TimeMs at = delivery.message.sent_at.value_or(system_now_ms());
     c.prepare(kMarkSent)->bind(1, at).bind(2, message).run();
     c.prepare(kMoveDraftToSent)->bind(1, at).bind(2, author).bind(3, message).run();
@@ -157,11 +159,7 @@ Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMe
 
 Result<MessageRecord> SqliteStore::update_draft(Id author, Id message, const DraftPatch& patch) {
   return write([&](Connection& c) -> Result<MessageRecord> {
-    {
-      auto stmt = c.prepare(kSelectDraft);
-      stmt->bind(1, message).bind(2, author);
-      if (!stmt->step()) return fail(errc::not_found, "no such draft");
-    }
+    if (!is_own_draft(c, author, message)) return fail(errc::not_found, "no such draft");
     MessageRecord m = *select_message(c, message);
     if (patch.subject) m.subject = *patch.subject;
     if (patch.body) m.body = *patch.body;
