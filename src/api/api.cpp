@@ -24,6 +24,19 @@ RouteMatch Api::resolve(const ApiRequest& request) const {
   return router_.match(request.method, request.path);
 }
 
+std::optional<ApiResponse> Api::refuse_before_body(const ApiRequest& request,
+                                                   const RouteMatch& match) {
+  if (!match.route || !match.route->body_to_file) return std::nullopt;
+  try {
+    RequestContext ctx(request, match.params, services_);
+    if (auto caller = ctx.principal(); !caller) return error_response(caller.error());
+  } catch (const std::exception& e) {
+    spdlog::error("authenticating an upload failed: {}", e.what());
+    return error_response(fail(errc::internal, "internal error"));
+  }
+  return std::nullopt;
+}
+
 ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {
   if (!match.route) {
     if (match.path_known) {

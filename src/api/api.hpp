@@ -2,6 +2,8 @@
 // Thread-safe: handlers may run on any thread, concurrently.
 #pragma once
 
+#include <optional>
+
 #include "api/http_types.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
@@ -15,6 +17,9 @@ class Api {
   RouteMatch resolve(const ApiRequest& request) const;
   // Runs the matched handler, or answers 404/405. Never throws: a fault becomes a 500.
   ApiResponse handle(const ApiRequest& request, RouteMatch match);
+  // For routes that stream their body to disk: the refusal to send before reading the body
+  // (an unauthenticated upload is refused before it costs any disk), or nothing.
+  std::optional<ApiResponse> refuse_before_body(const ApiRequest& request, const RouteMatch& match);
 
  private:
   Services services_;

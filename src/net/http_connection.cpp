@@ -150,6 +150,14 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
         co_await answer_read_error(http::error::body_limit);
         co_return;
       }
+      if (auto refusal = host_.api().refuse_before_body(request, match)) {
+        // The body is not read: answer and close, so it is never parsed as a next request.
+        int status = refusal->status;
+        auto res = to_beast_response(std::move(*refusal), version, false);
+        co_await http::async_write(stream_, res, use_tuple);
+        record(status, started);
+        co_return;
+      }
       if (expects_continue(header)) {
         http::response<http::empty_body> go_on{http::status::continue_, version};
         co_await http::async_write(stream_, go_on, use_tuple);

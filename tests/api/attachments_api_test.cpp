@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 
+#include "common/crypto.hpp"
 #include "support/api_fixture.hpp"
 
 namespace herald::test {
@@ -18,59 +19,8 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-// FIPS 180-4 SHA-256, so that the test checks the server's digest against its own.
 std::string sha256_hex(const std::string& data) {
-  static constexpr std::array<std::uint32_t, 64> k = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-      0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-      0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-      0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-      0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-      0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-      0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-      0xc67178f2};
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string padded = data;
-  padded.push_back(static_cast<char>(0x80));
-  while (padded.size() % 64 != 56) padded.push_back('\0');
-  std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-  for (int i = 7; i >= 0; --i) padded.push_back(static_cast<char>((bits >> (i * 8)) & 0xFF));
-  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  for (std::size_t chunk = 0; chunk < padded.size(); chunk += 64) {
-    std::array<std::uint32_t, 64> w{};
-    for (int i = 0; i < 16; ++i) {
-      for (int j = 0; j < 4; ++j) {
-        w[i] = (w[i] << 8) | static_cast<unsigned char>(padded[chunk + 4 * i + j]);
-      }
-    }
-    for (int i = 16; i < 64; ++i) {
-      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto v = h;
-    for (int i = 0; i < 64; ++i) {
-      std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-      std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      for (int j = 7; j > 0; --j) v[j] = v[j - 1];
-      v[4] += t1;
-      v[0] = t1 + s0 + maj;
-    }
-    for (int i = 0; i < 8; ++i) h[i] += v[i];
-  }
-  std::string hex;
-  char digits[9];
-  for (auto word : h) {
-    std::snprintf(digits, sizeof digits, "%08x", word);
-    hex += digits;
-  }
-  return hex;
+  return to_hex(sha256(data));
 }
 
 std::string random_bytes(std::size_t size, unsigned seed) {
@@ -245,6 +195,16 @@ TEST_F(AttachmentsApi, RefusedUploadsLeaveNothingBehind) {
   auto bad_query = upload(http(), admin_token_, "escape", "%ZZ");
   EXPECT_EQ(bad_query.status, 400);
   EXPECT_EQ(stored_files(data()), before);
+  EXPECT_EQ(incoming_files(data()), 0u);
+}
+
+TEST_F(AttachmentsApi, AnonymousUploadsAreRefusedBeforeTheirBody) {
+  // 20 MB announced and none sent: the refusal must come at once, not after the body.
+  std::string reply = raw_exchange(server_->port(),
+                                   "POST /api/v1/blobs?name=x HTTP/1.1\r\nHost: x\r\n"
+                                   "Content-Length: 20000000\r\n\r\n",
+                                   5000);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 401", 0), 0u) << reply;
   EXPECT_EQ(incoming_files(data()), 0u);
 }
 
