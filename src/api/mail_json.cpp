@@ -45,6 +45,21 @@ json::array address_list(const std::string& joined) {
   return out;
 }
 
+// The fields every shape of a message shares: what was written, and when.
+json::object content_json(const MessageRecord& m) {
+  return json::object{{"id", id_string(m.id)},
+                      {"kind", kind_name(m.kind)},
+                      {"thread_id", id_string(m.thread_id)},
+                      {"parent_id", id_or_null(m.parent_id)},
+                      {"subject", m.subject},
+                      {"body", m.body},
+                      {"body_html", m.body_html},
+                      {"attachments", attachments_json(m.attachments)},
+                      {"draft", m.draft},
+                      {"created_at", format_rfc3339(m.created_at)},
+                      {"sent_at", time_or_null(m.sent_at)}};
+}
+
 }  // namespace
 
 json::object to_json(const FolderItem& item) {
@@ -61,21 +76,10 @@ json::object to_json(const FolderItem& item) {
 }
 
 json::object to_json(const MessageView& view) {
-  const MessageRecord& m = view.message;
-  json::object out{{"id", id_string(m.id)},
-                   {"kind", kind_name(m.kind)},
-                   {"thread_id", id_string(m.thread_id)},
-                   {"parent_id", id_or_null(m.parent_id)},
-                   {"from", person(view.author)},
-                   {"to", named(view.to)},
-                   {"cc", named(view.cc)},
-                   {"subject", m.subject},
-                   {"body", m.body},
-                   {"body_html", m.body_html},
-                   {"attachments", attachments_json(m.attachments)},
-                   {"draft", m.draft},
-                   {"created_at", format_rfc3339(m.created_at)},
-                   {"sent_at", time_or_null(m.sent_at)}};
+  json::object out = content_json(view.message);
+  out["from"] = person(view.author);
+  out["to"] = named(view.to);
+  out["cc"] = named(view.cc);
   if (!view.bcc.empty()) out["bcc"] = named(view.bcc);
   // The caller's copy: the received one when there are two (a mail to oneself).
   const MailboxEntry& entry = view.entries.back();
@@ -99,20 +103,11 @@ json::object to_json(const MessageView& view) {
 }
 
 json::object draft_json(const MessageRecord& m) {
-  return json::object{{"id", id_string(m.id)},
-                      {"kind", kind_name(m.kind)},
-                      {"thread_id", id_string(m.thread_id)},
-                      {"parent_id", id_or_null(m.parent_id)},
-                      {"to", address_list(m.addresses.to)},
-                      {"cc", address_list(m.addresses.cc)},
-                      {"bcc", address_list(m.addresses.bcc)},
-                      {"subject", m.subject},
-                      {"body", m.body},
-                      {"body_html", m.body_html},
-                      {"attachments", attachments_json(m.attachments)},
-                      {"draft", m.draft},
-                      {"created_at", format_rfc3339(m.created_at)},
-                      {"sent_at", time_or_null(m.sent_at)}};
+  json::object out = content_json(m);
+  out["to"] = address_list(m.addresses.to);
+  out["cc"] = address_list(m.addresses.cc);
+  out["bcc"] = address_list(m.addresses.bcc);
+  return out;
 }
 
 json::object to_json(const SendResult& result) {
