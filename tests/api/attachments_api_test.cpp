@@ -82,12 +82,6 @@ class AttachmentsApi : public ApiTest {
   static fs::path data() { return dir_->path(); }
 };
 
-json::array list(std::initializer_list<std::string> items) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
-}
-
 TEST_F(AttachmentsApi, UploadsReportSizeTypeNameAndDigest) {
   std::string png =
       std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\0\0\rIHDR", 8) + random_bytes(300, 1);

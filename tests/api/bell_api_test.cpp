@@ -9,12 +9,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::array list(std::initializer_list<std::string> items) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
-}
-
 class BellApi : public ApiTest {
  protected:
   // A user with a password and a chosen display name, logged in.

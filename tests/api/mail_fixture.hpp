@@ -25,20 +25,6 @@ struct Counts {
 
 using Ids = std::vector<std::string>;
 
-inline std::string user(const std::string& id) {
-  return "user:" + id;
-}
-
-inline std::string group(const std::string& id) {
-  return "group:" + id;
-}
-
-inline json::array list(std::initializer_list<std::string> items) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
-}
-
 inline json::array list(const Ids& items) {
   json::array out;
   for (const auto& item : items) out.emplace_back(item);

@@ -10,20 +10,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::array list(std::initializer_list<std::string> items) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(item);
-  return out;
-}
-
-std::string user(const std::string& id) {
-  return "user:" + id;
-}
-
-std::string group(const std::string& id) {
-  return "group:" + id;
-}
-
 // Rules apply to the whole server, so every test starts and ends with none.
 class RulesApi : public ApiTest {
  protected:

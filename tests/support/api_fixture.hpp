@@ -74,4 +74,17 @@ inline std::string json_text(const boost::json::value& value) {
   return boost::json::serialize(value);
 }
 
+// Address and list shorthands for request bodies.
+inline std::string user(const std::string& id) {
+  return "user:" + id;
+}
+inline std::string group(const std::string& id) {
+  return "group:" + id;
+}
+inline boost::json::array list(std::initializer_list<std::string> items) {
+  boost::json::array out;
+  for (const auto& item : items) out.emplace_back(item);
+  return out;
+}
+
 }  // namespace herald::test
