@@ -43,6 +43,13 @@ int main(int argc, char** argv) {
       ->envname("HERALD_MAX_MAIL_BODY")
       ->capture_default_str();
   serve
+      ->add_option("--live-heartbeat", serve_options.live_heartbeat_seconds,
+                   "seconds of quiet before a live session is pinged; a WebSocket silent for "
+                   "2.5 times this is closed")
+      ->envname("HERALD_LIVE_HEARTBEAT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
       ->add_option("--log-level", serve_options.log_level,
                    "trace, debug, info, warn, error or off (requests are logged at debug)")
       ->envname("HERALD_LOG_LEVEL")

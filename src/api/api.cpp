@@ -18,6 +18,7 @@ Api::Api(Services services) : services_(services) {
   add_blob_routes(router_);
   add_notification_routes(router_);
   add_rule_routes(router_);
+  add_live_routes(router_);
 }
 
 RouteMatch Api::resolve(const ApiRequest& request) const {
@@ -35,6 +36,17 @@ std::optional<ApiResponse> Api::refuse_before_body(const ApiRequest& request,
     return error_response(fail(errc::internal, "internal error"));
   }
   return std::nullopt;
+}
+
+LiveAdmission Api::admit_live(const ApiRequest& request, LiveEndpoint endpoint) {
+  try {
+    return api::admit_live(services_, request, endpoint);
+  } catch (const std::exception& e) {
+    spdlog::error("admitting a live session failed: {}", e.what());
+    LiveAdmission refused;
+    refused.refusal = error_response(fail(errc::internal, "internal error"));
+    return refused;
+  }
 }
 
 ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {

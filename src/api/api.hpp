@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "api/http_types.hpp"
+#include "api/live_admission.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
 
@@ -20,6 +21,8 @@ class Api {
   // For routes that stream their body to disk: the refusal to send before reading the body
   // (an unauthenticated upload is refused before it costs any disk), or nothing.
   std::optional<ApiResponse> refuse_before_body(const ApiRequest& request, const RouteMatch& match);
+  // Whether this request may open a live session, and as whom. Never throws.
+  LiveAdmission admit_live(const ApiRequest& request, LiveEndpoint endpoint);
 
  private:
   Services services_;

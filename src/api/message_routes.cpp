@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/json_io.hpp"
+#include "api/live_events.hpp"
 #include "api/mail_json.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
@@ -92,6 +93,7 @@ ApiResponse create_message(RequestContext& ctx) {
   if (!input) return error_response(input.error());
   auto sent = ctx.services().mail.compose(*caller, *input);
   if (!sent) return error_response(sent.error());
+  publish_new_mail(ctx.services(), *sent);
   return json_response(201, to_json(*sent));
 }
 
@@ -132,6 +134,7 @@ ApiResponse send_draft(RequestContext& ctx) {
   if (!id) return error_response(no_such_message());
   auto sent = ctx.services().mail.send_draft(*caller, *id);
   if (!sent) return error_response(sent.error());
+  publish_new_mail(ctx.services(), *sent);
   return json_response(200, to_json(*sent));
 }
 
@@ -143,6 +146,7 @@ ApiResponse act_on_one(RequestContext& ctx) {
   if (!id) return error_response(no_such_message());
   auto done = ctx.services().mail.act(*caller, {*id}, kAction);
   if (!done) return error_response(done.error());
+  publish_counts(ctx.services(), caller->user_id);
   return no_content();
 }
 
@@ -179,6 +183,7 @@ ApiResponse act_on_many(RequestContext& ctx) {
   }
   auto done = ctx.services().mail.act(*caller, messages, *action);
   if (!done) return error_response(done.error());
+  publish_counts(ctx.services(), caller->user_id);
   return no_content();
 }
 

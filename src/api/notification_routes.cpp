@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/json_io.hpp"
+#include "api/live_events.hpp"
 #include "api/mail_json.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
@@ -39,6 +40,7 @@ ApiResponse change_notification(RequestContext& ctx) {
   auto done = kDelete ? store.delete_notification(caller->user_id, *id)
                       : store.mark_notification_read(caller->user_id, *id);
   if (!done) return error_response(done.error());
+  publish_counts(ctx.services(), caller->user_id);
   return no_content();
 }
 

@@ -17,9 +17,14 @@ namespace herald {
 class AuthService;
 class BlobService;
 class DirectoryService;
+class LiveTickets;
 class MailService;
 class Store;
 }  // namespace herald
+
+namespace herald::live {
+class Hub;
+}
 
 namespace herald::api {
 
@@ -29,6 +34,8 @@ struct Services {
   DirectoryService& directory;
   MailService& mail;
   BlobService& blobs;
+  live::Hub& live;
+  LiveTickets& tickets;
 };
 
 inline constexpr const char* kSessionCookie = "herald_session";
@@ -49,6 +56,8 @@ class RequestContext {
   // The caller, from "Authorization: Bearer" or the session cookie. A cookie-authenticated
   // request that changes state must carry the matching X-CSRF-Token header.
   Result<Principal> principal();
+  // True when the caller is authenticated by the session cookie rather than a bearer token.
+  bool uses_cookie() const noexcept { return request_.authorization.empty(); }
   // The raw session token the caller presented (for logout).
   std::optional<std::string> presented_token() const;
 

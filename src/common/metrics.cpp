@@ -66,6 +66,20 @@ std::string Metrics::render_prometheus() const {
           logins_failed.load(std::memory_order_relaxed));
   counter(out, "herald_logins_throttled_total", "Logins refused by the rate limiter.",
           logins_throttled.load(std::memory_order_relaxed));
+  counter(out, "herald_live_sessions_open", "Live sessions (WebSocket and SSE) open now.",
+          static_cast<std::uint64_t>(live_sessions_open.load(std::memory_order_relaxed)), "gauge");
+  counter(out, "herald_live_sessions_total", "Live sessions opened.",
+          live_sessions_total.load(std::memory_order_relaxed));
+  counter(out, "herald_live_events_published_total", "Events published to live sessions.",
+          live_events_published.load(std::memory_order_relaxed));
+  counter(out, "herald_live_frames_delivered_total", "Event frames handed to live sessions.",
+          live_frames_delivered.load(std::memory_order_relaxed));
+  counter(out, "herald_live_slow_consumers_total", "Sessions dropped for not reading fast enough.",
+          live_slow_consumers.load(std::memory_order_relaxed));
+  counter(out, "herald_live_rate_limited_total", "Sessions closed for sending too many frames.",
+          live_rate_limited.load(std::memory_order_relaxed));
+  counter(out, "herald_live_idle_timeouts_total", "WebSocket sessions closed after going silent.",
+          live_idle_timeouts.load(std::memory_order_relaxed));
   return out;
 }
 

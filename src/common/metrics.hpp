@@ -41,6 +41,15 @@ struct Metrics {
   std::atomic<std::uint64_t> logins_failed{0};
   std::atomic<std::uint64_t> logins_throttled{0};
 
+  // Live sessions.
+  std::atomic<std::int64_t> live_sessions_open{0};  // WebSocket and SSE, before and after auth
+  std::atomic<std::uint64_t> live_sessions_total{0};
+  std::atomic<std::uint64_t> live_events_published{0};
+  std::atomic<std::uint64_t> live_frames_delivered{0};
+  std::atomic<std::uint64_t> live_slow_consumers{0};
+  std::atomic<std::uint64_t> live_rate_limited{0};
+  std::atomic<std::uint64_t> live_idle_timeouts{0};
+
   std::string render_prometheus() const;
 };
 

@@ -223,8 +223,14 @@ Result<SendResult> MailService::deliver(const Principal& caller, NewMessage mess
   auto saved = existing_draft ? store_.send_draft(caller.user_id, *existing_draft, message)
                               : store_.save_message(message);
   if (!saved) return saved.error();
-  return SendResult{*saved, std::move(expansion->outcomes),
-                    static_cast<std::int64_t>(expansion->users.size())};
+  auto recipient_count = static_cast<std::int64_t>(expansion->users.size());
+  return SendResult{*saved,
+                    std::move(expansion->outcomes),
+                    recipient_count,
+                    std::move(expansion->users),
+                    author ? author->display_name : caller.username,
+                    std::move(message.notification_title),
+                    std::move(message.notification_text)};
 }
 
 Result<MessageRecord> MailService::update_draft(const Principal& caller, Id message,

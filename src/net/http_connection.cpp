@@ -13,6 +13,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -24,7 +26,10 @@
 #include <boost/beast/http/write.hpp>
 
 #include "api/api.hpp"
+#include "api/live_admission.hpp"
 #include "common/metrics.hpp"
+#include "live/hub_impl.hpp"
+#include "net/live_upgrade.hpp"
 
 namespace herald::net {
 namespace {
@@ -47,6 +52,8 @@ api::ApiRequest to_api_request(const http::request_header<>& req, const std::str
   request.csrf_token = std::string(req["X-CSRF-Token"]);
   request.content_type = std::string(req[http::field::content_type]);
   request.remote_address = remote;
+  request.host = std::string(req[http::field::host]);
+  request.origin = std::string(req[http::field::origin]);
   return request;
 }
 
@@ -143,6 +150,10 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       bool head = header.method() == http::verb::head;
       auto started = std::chrono::steady_clock::now();
       api::ApiRequest request = to_api_request(header, remote);
+      if (auto live = api::live_endpoint(request); live != api::LiveEndpoint::none) {
+        co_await open_live_session(header, request, live, buffer, version);
+        co_return;
+      }
       api::RouteMatch match = host_.api().resolve(request);
       bool upload = match.route && match.route->body_to_file;
       std::size_t limit = upload ? options.upload_limit : options.body_limit;
@@ -193,6 +204,45 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
                     remote);
       if (write_error || !keep) co_return;
     }
+  }
+
+  // Answers the handshake and hands the socket to the hub; the connection ends here either way.
+  asio::awaitable<void> open_live_session(const http::request_header<>& header,
+                                          const api::ApiRequest& request,
+                                          api::LiveEndpoint endpoint, beast::flat_buffer& buffer,
+                                          unsigned version) {
+    auto started = std::chrono::steady_clock::now();
+    auto refuse = [&](api::ApiResponse response) -> asio::awaitable<void> {
+      int status = response.status;
+      auto res = to_beast_response(std::move(response), version, false);
+      co_await http::async_write(stream_, res, use_tuple);
+      record(status, started);
+    };
+    std::string head;
+    if (endpoint == api::LiveEndpoint::websocket) {
+      auto accept = websocket_accept(header);
+      if (auto* refusal = std::get_if<api::ApiResponse>(&accept)) {
+        co_await refuse(std::move(*refusal));
+        co_return;
+      }
+      head = websocket_switching_response(std::get<std::string>(accept));
+    } else {
+      head = sse_stream_head();
+    }
+    auto admission = host_.api().admit_live(request, endpoint);
+    if (admission.refusal) {
+      co_await refuse(std::move(*admission.refusal));
+      co_return;
+    }
+    auto [error, written] = co_await asio::async_write(stream_, asio::buffer(head), use_tuple);
+    if (error) co_return;
+    record(endpoint == api::LiveEndpoint::websocket ? 101 : 200, started);
+    std::string pending = beast::buffers_to_string(buffer.data());
+    stream_.expires_never();
+    auto protocol =
+        endpoint == api::LiveEndpoint::websocket ? live::Protocol::websocket : live::Protocol::sse;
+    host_.hub().impl().adopt(stream_.release_socket(), protocol, std::move(admission.identity),
+                             std::move(admission.principal), pending);
   }
 
   // Streams an upload into a new file of the upload folder; nothing stays on disk on failure.

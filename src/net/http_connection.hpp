@@ -9,6 +9,10 @@
 
 #include "net/http_server.hpp"
 
+namespace herald::live {
+class Hub;
+}
+
 namespace herald::net {
 
 class HttpConnection {
@@ -24,6 +28,7 @@ class ConnectionHost {
  public:
   virtual ~ConnectionHost() = default;
   virtual api::Api& api() = 0;
+  virtual live::Hub& hub() = 0;
   virtual const HttpServerOptions& options() const = 0;
   virtual boost::asio::thread_pool& workers() = 0;
   virtual bool stopping() const = 0;
@@ -31,7 +36,7 @@ class ConnectionHost {
   virtual void leave(HttpConnection* connection) = 0;
 };
 
-// Takes over an accepted socket (whose executor is a strand) and serves it.
+// Takes over an accepted socket (its executor is its I/O thread's io_context) and serves it.
 void start_connection(ConnectionHost& host, boost::asio::ip::tcp::socket socket);
 
 }  // namespace herald::net

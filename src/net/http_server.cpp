@@ -16,11 +16,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "live/hub.hpp"
 #include "net/http_connection.hpp"
+#include "net/io_pool.hpp"
 
 namespace herald::net {
 
@@ -29,12 +30,12 @@ using tcp = asio::ip::tcp;
 
 class HttpServer::Impl final : public ConnectionHost {
  public:
-  Impl(HttpServerOptions options, api::Api& api)
+  Impl(HttpServerOptions options, api::Api& api, IoPool& pool, live::Hub& hub)
       : options_(std::move(options)),
         api_(api),
-        io_threads_(options_.io_threads > 0 ? options_.io_threads
-                                            : std::max(1u, std::thread::hardware_concurrency())),
-        ioc_(io_threads_),
+        pool_(pool),
+        hub_(hub),
+        ioc_(pool.context(0)),
         workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))),
         acceptor_(ioc_),
         signals_(ioc_, SIGINT, SIGTERM) {}
@@ -71,10 +72,7 @@ class HttpServer::Impl final : public ConnectionHost {
       spdlog::info("signal {} received: shutting down", signal);
       begin_shutdown();
     });
-    std::vector<std::thread> threads;
-    for (int i = 1; i < io_threads_; ++i) threads.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
-    for (auto& thread : threads) thread.join();
+    pool_.run();
     workers_.join();  // handlers already running finish their writes
     spdlog::info("server stopped");
   }
@@ -85,6 +83,7 @@ class HttpServer::Impl final : public ConnectionHost {
 
   // ConnectionHost
   api::Api& api() override { return api_; }
+  live::Hub& hub() override { return hub_; }
   const HttpServerOptions& options() const override { return options_; }
   asio::thread_pool& workers() override { return workers_; }
   bool stopping() const override { return stopping_.load(std::memory_order_relaxed); }
@@ -101,9 +100,10 @@ class HttpServer::Impl final : public ConnectionHost {
 
  private:
   asio::awaitable<void> accept_loop() {
-    for (;;) {
-      tcp::socket socket(asio::make_strand(ioc_));
-      auto [ec] = co_await acceptor_.async_accept(socket, asio::as_tuple(asio::use_awaitable));
+    for (int next = 0;; next = (next + 1) % pool_.size()) {
+      // Connections are dealt to the I/O threads in turn; each stays on its thread.
+      auto [ec, socket] =
+          co_await acceptor_.async_accept(pool_.context(next), asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (stopping() || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -121,6 +121,7 @@ class HttpServer::Impl final : public ConnectionHost {
     signals_.cancel();
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    hub_.drop_all(live::DropReason::server_shutdown);
     std::vector<std::shared_ptr<HttpConnection>> open;
     {
       std::lock_guard lock(mutex_);
@@ -132,15 +133,18 @@ class HttpServer::Impl final : public ConnectionHost {
     asio::co_spawn(ioc_, drain(), asio::detached);
   }
 
-  // Waits for connections to finish their current request, up to the grace period.
+  // Waits for connections to finish their current request, and for live sessions to take their
+  // leave, up to the grace period.
   asio::awaitable<void> drain() {
     auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
     asio::steady_timer timer(ioc_);
     while (std::chrono::steady_clock::now() < deadline) {
+      bool busy = hub_.size() > 0;
       {
         std::lock_guard lock(mutex_);
-        if (connections_.empty()) break;
+        busy = busy || !connections_.empty();
       }
+      if (!busy) break;
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
@@ -150,13 +154,15 @@ class HttpServer::Impl final : public ConnectionHost {
       left = connections_.size();
     }
     if (left > 0) spdlog::warn("{} connections still busy after the grace period", left);
-    ioc_.stop();
+    // Live sessions had the same time to say goodbye.
+    pool_.stop();
   }
 
   HttpServerOptions options_;
   api::Api& api_;
-  int io_threads_;
-  asio::io_context ioc_;
+  IoPool& pool_;
+  live::Hub& hub_;
+  asio::io_context& ioc_;
   asio::thread_pool workers_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
@@ -165,8 +171,8 @@ class HttpServer::Impl final : public ConnectionHost {
   std::unordered_map<HttpConnection*, std::weak_ptr<HttpConnection>> connections_;
 };
 
-HttpServer::HttpServer(HttpServerOptions options, api::Api& api)
-    : impl_(std::make_unique<Impl>(std::move(options), api)) {}
+HttpServer::HttpServer(HttpServerOptions options, api::Api& api, IoPool& pool, live::Hub& hub)
+    : impl_(std::make_unique<Impl>(std::move(options), api, pool, hub)) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -11,13 +11,17 @@
 namespace herald::api {
 class Api;
 }
+namespace herald::live {
+class Hub;
+}
 
 namespace herald::net {
+
+class IoPool;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port
-  int io_threads = 0;         // 0: one per core
   int worker_threads = 32;    // handlers that wait on the store or a password hash
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 2 * 1024 * 1024;     // JSON bodies, held in memory
@@ -30,7 +34,8 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(HttpServerOptions options, api::Api& api);
+  // Serves on the pool's I/O threads; a request for a live session becomes one of the hub's.
+  HttpServer(HttpServerOptions options, api::Api& api, IoPool& pool, live::Hub& hub);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -38,7 +43,8 @@ class HttpServer {
   // Binds and listens; returns the bound port. Throws std::runtime_error if it cannot bind.
   std::uint16_t listen();
   // Serves until SIGINT or SIGTERM (or stop()), then shuts down gracefully: stops accepting,
-  // closes idle connections, lets in-flight requests finish within the grace period.
+  // drops live sessions, closes idle connections, lets in-flight requests finish within the
+  // grace period. Runs the pool, and stops it before returning.
   void run();
   // Asks run() to shut down, from any thread.
   void stop();

@@ -15,9 +15,12 @@
 #include "core/blob_service.hpp"
 #include "core/bootstrap.hpp"
 #include "core/directory_service.hpp"
+#include "core/live_tickets.hpp"
 #include "core/mail_service.hpp"
 #include "core/password_hasher.hpp"
+#include "live/hub.hpp"
 #include "net/http_server.hpp"
+#include "net/io_pool.hpp"
 #include "store/blob_files_disk.hpp"
 #include "store/store.hpp"
 
@@ -110,16 +113,26 @@ int serve(const ServeOptions& options) {
     return 1;
   }
 
-  api::Api api(api::Services{*store, auth, directory, mail, blobs});
+  net::IoPool pool(options.io_threads);
+  live::HubOptions live_options;
+  live_options.heartbeat = std::chrono::seconds(options.live_heartbeat_seconds);
+  live_options.idle_timeout = std::chrono::seconds(options.live_heartbeat_seconds * 5 / 2);
+  live_options.hello_timeout = std::min(live_options.hello_timeout, live_options.heartbeat);
+  live::Hub hub(pool, live_options);
+  LiveTickets tickets;
+  api::Services services{*store, auth, directory, mail, blobs, hub, tickets};
+  hub.set_authenticator([services](std::string_view token, std::string_view ticket) mutable {
+    return api::authenticate_hello(services, token, ticket);
+  });
+  api::Api api(services);
   net::HttpServerOptions server_options;
   server_options.host = host;
   server_options.port = port;
-  server_options.io_threads = options.io_threads;
   server_options.worker_threads = options.worker_threads;
   server_options.body_limit = options.max_body_bytes;
   server_options.upload_limit = options.max_upload_bytes;
   server_options.upload_dir = blob_files->incoming_dir();
-  net::HttpServer server(server_options, api);
+  net::HttpServer server(server_options, api, pool, hub);
   try {
     port = server.listen();
   } catch (const std::exception& e) {

@@ -16,6 +16,7 @@ struct ServeOptions {
   std::size_t max_body_bytes = 2 * 1024 * 1024;     // a JSON request
   std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one attachment
   std::size_t max_mail_body_bytes = 1024 * 1024;    // the body of a message
+  int live_heartbeat_seconds = 30;
   std::string log_level = "info";
 };
 

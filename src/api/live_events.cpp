@@ -1,0 +1,63 @@
+#include "api/live_events.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/json_io.hpp"
+#include "api/request_context.hpp"
+#include "common/crypto.hpp"
+#include "common/time.hpp"
+#include "core/mail_model.hpp"
+#include "core/mail_service.hpp"
+#include "live/hub.hpp"
+#include "store/store.hpp"
+
+namespace herald::api {
+
+std::string alert_event(const Principal& sender, std::string_view text, TimeMs sent_at) {
+  json::object from{{"id", id_string(sender.user_id)}, {"username", sender.username}};
+  return json::serialize(json::object{{"type", "alert"},
+                                      {"id", random_token(12)},
+                                      {"text", text},
+                                      {"from", std::move(from)},
+                                      {"sent_at", format_rfc3339(sent_at)}});
+}
+
+void publish_new_mail(Services& services, const SendResult& sent) {
+  if (sent.recipients.empty()) return;
+  const MessageRecord& message = sent.message;
+  TimeMs at = message.sent_at.value_or(message.created_at);
+  json::object from{{"id", id_string(message.author_id)}, {"display_name", sent.author_name}};
+  if (auto author = services.store.find_user(message.author_id)) {
+    from["username"] = author->username;
+  }
+  json::object summary{
+      {"id", id_string(message.id)},      {"kind", kind_name(message.kind)},
+      {"subject", message.subject},       {"from", std::move(from)},
+      {"created_at", format_rfc3339(at)}, {"has_attachments", !message.attachments.empty()}};
+  services.live.publish_to_users(
+      sent.recipients,
+      json::serialize(json::object{{"type", "message.new"}, {"message", std::move(summary)}}));
+  json::object bell{{"kind", kind_name(message.kind)},
+                    {"message_id", id_string(message.id)},
+                    {"title", sent.notification_title},
+                    {"text", sent.notification_text},
+                    {"url", nullptr},
+                    {"created_at", format_rfc3339(at)}};
+  services.live.publish_to_users(sent.recipients,
+                                 json::serialize(json::object{{"type", "notification.new"},
+                                                              {"notification", std::move(bell)}}));
+  for (Id user : sent.recipients) publish_counts(services, user);
+}
+
+void publish_counts(Services& services, Id user) {
+  if (!services.live.has_sessions(user)) return;
+  auto found = services.store.find_user_with_counts(user);
+  if (!found) return;
+  services.live.publish_to_users(
+      {user}, json::serialize(json::object{{"type", "counts"},
+                                           {"inbox", found->second.inbox},
+                                           {"notifications", found->second.notifications}}));
+}
+
+}  // namespace herald::api

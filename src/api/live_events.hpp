@@ -1,0 +1,23 @@
+// The events the API publishes to live sessions after a change commits: alerts, new mail and
+// the unread counters. Publishing never waits on a session or on the network.
+#pragma once
+
+#include <string>
+
+#include "core/model.hpp"
+
+namespace herald {
+struct SendResult;
+}
+
+namespace herald::api {
+
+struct Services;
+
+std::string alert_event(const Principal& sender, std::string_view text, TimeMs sent_at);
+// message.new and notification.new to every recipient, then counts to those online.
+void publish_new_mail(Services& services, const SendResult& sent);
+// The caller's unread counters, to their own sessions, when they have any.
+void publish_counts(Services& services, Id user);
+
+}  // namespace herald::api
