@@ -17,6 +17,35 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* o
   return size * count;
 }
 
+// What the callbacks of ApiClient::stream share.
+struct StreamState {
+  CURL* curl = nullptr;
+  ApiReply* reply = nullptr;
+  const std::function<bool(std::string_view)>* on_data = nullptr;
+  const std::function<bool()>* stop_requested = nullptr;
+};
+
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+
+std::size_t stream_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& state = *static_cast<StreamState*>(user);
+  std::size_t n = size * count;
+  long status = 0;
+  curl_easy_getinfo(state.curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status >= 300) {
+    // An error reply is a short JSON body, not events.
+    if (state.reply->body.size() + n > kMaxErrorBody) return 0;
+    state.reply->body.append(data, n);
+    return n;
+  }
+  return (*state.on_data)(std::string_view(data, n)) ? n : 0;
+}
+
+int stream_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& state = *static_cast<StreamState*>(user);
+  return *state.stop_requested && (*state.stop_requested)() ? 1 : 0;
+}
+
 struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
   ~CurlGlobal() { curl_global_cleanup(); }
@@ -134,6 +163,57 @@ ApiReply ApiClient::upload(std::string_view path, const std::string& file) const
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   std::fclose(in);
+  return reply;
+}
+
+ApiReply ApiClient::stream(std::string_view path,
+                           const std::function<bool(std::string_view)>& on_data,
+                           const std::function<bool()>& stop_requested) const {
+  static CurlGlobal global;
+  ApiReply reply;
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    reply.transport_error = "cannot start libcurl";
+    return reply;
+  }
+  StreamState state{curl, &reply, &on_data, &stop_requested};
+  std::string url = base_url_ + std::string(path);
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Accept: text/event-stream");
+  std::string authorization;
+  if (!token_.empty()) {
+    authorization = "Authorization: Bearer " + token_;
+    headers = curl_slist_append(headers, authorization.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, stream_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, stream_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+  // A stream lasts as long as it lasts and may be quiet for long: only connecting is bounded.
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 0L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  if (!reply.ok() && !reply.body.empty()) {
+    boost::system::error_code ec;
+    reply.json = boost::json::parse(reply.body, ec);
+    if (ec) reply.json = nullptr;
+  }
+  if (rc != CURLE_OK) {
+    bool connected = reply.status != 0;
+    reply.transport_error =
+        fmt::format("{} {}: {}", connected ? "lost the connection to" : "cannot reach", base_url_,
+                    curl_easy_strerror(rc));
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
   return reply;
 }
 

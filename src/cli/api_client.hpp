@@ -1,6 +1,7 @@
 // A small blocking HTTP client of the herald API (libcurl), for the command-line client.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,14 @@ class ApiClient {
   ApiReply send(const char* method, std::string_view path, const std::string* body) const;
   // POSTs the file's bytes as they are read (for attachments).
   ApiReply upload(std::string_view path, const std::string& file) const;
+
+  // GETs a long-lived stream (Server-Sent Events) and hands each chunk of a 2xx body to
+  // `on_data` as it arrives; an error reply's body is kept in the reply instead. There is no
+  // limit on the transfer's duration. The transfer stops when `on_data` returns false, or when
+  // `stop_requested` (polled at least once a second) returns true; the reply then carries a
+  // transport error, which the caller, knowing why it stopped, may ignore.
+  ApiReply stream(std::string_view path, const std::function<bool(std::string_view)>& on_data,
+                  const std::function<bool()>& stop_requested = {}) const;
 
  private:
   std::string base_url_;

@@ -22,7 +22,7 @@ struct ClientContext {
   ApiClient client() const;
 };
 
-// Adds login, logout, whoami, users and groups to `app`.
+// Adds the global client options and every client command to `app`.
 void add_client_commands(CLI::App& app, ClientContext& ctx);
 
 void add_session_commands(CLI::App& app, ClientContext& ctx);
@@ -30,6 +30,7 @@ void add_user_commands(CLI::App& app, ClientContext& ctx);
 void add_group_commands(CLI::App& app, ClientContext& ctx);
 void add_mail_commands(CLI::App& app, ClientContext& ctx);
 void add_mailbox_commands(CLI::App& app, ClientContext& ctx);
+void add_live_commands(CLI::App& app, ClientContext& ctx);
 
 // A user's id from an id or a username; a group's id from an id or a name. Prints the reason
 // and sets ctx.exit_code when it cannot.
