@@ -366,6 +366,8 @@ void Session::begin_closing(const FramePtr& last_words) {
   }
   state_ = State::closing;
   closing_since_ = shard_.now();
+  // A closing session is no longer listed or counted, whether or not its client reads on.
+  shard_.hub().unregister(*this);
   shutdown_after_flush_ = true;
   enqueue(last_words, true);
   if (queue_.empty() && state_ != State::closed) {
