@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs every test: once in a normal build, then
-# again under AddressSanitizer and UndefinedBehaviorSanitizer. `--quick` skips the second pass.
+# the libFuzzer targets for a short while, then every test again under AddressSanitizer and
+# UndefinedBehaviorSanitizer. `--quick` skips the fuzzers and the second pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,11 +20,26 @@ cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
-if [ "$quick" -eq 0 ]; then
-  echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHERALD_SANITIZE=ON \
-    -DHERALD_BUILD_TESTS=ON -DHERALD_BUILD_BENCH=OFF > /dev/null
-  cmake --build build/sanitize -j "$jobs"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build/sanitize --output-on-failure -j "$jobs"
-fi
+[ "$quick" -eq 1 ] && exit 0
+
+echo "== fuzz the network parsers (libFuzzer, 20 s each)"
+cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 > /dev/null
+cmake --build build/fuzz -j "$jobs"
+mkdir -p build/fuzz/corpus
+for fuzzer in build/fuzz/fuzz_*; do
+  corpus="build/fuzz/corpus/$(basename "$fuzzer")"
+  mkdir -p "$corpus"
+  log="build/fuzz/$(basename "$fuzzer").log"
+  if ! "$fuzzer" -max_total_time=20 "$corpus" > "$log" 2>&1; then
+    cat "$log"
+    exit 1
+  fi
+  echo "$(basename "$fuzzer"): $(tail -1 "$log")"
+done
+
+echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHERALD_SANITIZE=ON \
+  -DHERALD_BUILD_TESTS=ON -DHERALD_BUILD_BENCH=OFF > /dev/null
+cmake --build build/sanitize -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/sanitize --output-on-failure -j "$jobs"
