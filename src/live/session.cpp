@@ -385,6 +385,7 @@ void Session::close_now() {
   std::string().swap(partial_);
   std::string().swap(message_);
   metrics().live_sessions_open.fetch_sub(1, std::memory_order_relaxed);
+  shard_.hub().unregister(*this);
   shard_.remove_later(shared_from_this());
 }
 

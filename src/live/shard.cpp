@@ -5,7 +5,6 @@
 #include <boost/asio/post.hpp>
 
 #include "common/metrics.hpp"
-#include "live/hub_impl.hpp"
 #include "live/session.hpp"
 
 namespace herald::live {
@@ -69,7 +68,6 @@ void Shard::remove(Session* session) {
     list.erase(std::remove(list.begin(), list.end(), session), list.end());
     if (list.empty()) by_user_.erase(found);
   }
-  hub_.unregister(*session);
 }
 
 std::size_t Shard::deliver_to_all(const FramePtr& frame) {
