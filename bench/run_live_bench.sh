@@ -214,13 +214,13 @@ for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
 pids=()
 
 # From live_load's output: the median time to the last session, its frames/s, and the median
-# server CPU time per delivered frame, in microseconds.
+# CPU time per delivered frame, in microseconds, of the server or of the client.
 median_ms() { awk '/^median of/ { print $6 }' "$work/$1.out"; }
 median_rate() { awk '/^median of/ { print $8 }' "$work/$1.out"; }
 cpu_per_frame_us() {
-  awk '/^round / { for (i = 1; i < NF; i++) if ($i == "server" && $(i + 1) == "cpu") {
+  awk -v who="$2" '/^round / { for (i = 1; i < NF; i++) if ($i == who && $(i + 1) == "cpu") {
          split($4, got, "/"); print 1000 * $(i + 2) / got[1] } }' "$work/$1.out" |
-    sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR ? v[int((NR + 1) / 2)] : 0 }'
+    sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", NR ? v[int((NR + 1) / 2)] : 0 }'
 }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; }
 
@@ -234,7 +234,7 @@ min_rate=$(awk "BEGIN { print ($ws_rate < $max_rate) ? $ws_rate : $max_rate }")
 per_session=$(awk '/^memory:/ { print $13 }' "$work/ws-max.out")
 ratio=$(awk "BEGIN { printf \"%.1f\", $ws_rate / $mqtt_rate }")
 million_gib=$(awk "BEGIN { printf \"%.1f\", ($per_session + 5 * 1024) * 1e6 / 2^30 }")
-row() { printf '%-22s %9s %12s %12s %14s\n' "$@"; }
+row() { printf '%-18s %8s %13s %10s %12s %12s\n' "$@"; }
 bar() { printf '%-44s %-10s %-12s %s\n' "$@"; }
 
 cat << EOF
@@ -244,10 +244,11 @@ machine   $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/
 client    live_load, one thread on the same cores, $sources source addresses
           medians of $rounds rounds; herald and Mosquitto rounds taken in turn
 
-$(row "" sessions "last session" "frames/s" "server CPU")
-$(row herald "$sessions" "$ws_ms ms" "$ws_rate" "$(cpu_per_frame_us ws) us/frame")
-$(row "$(mosquitto -h | awk 'NR == 1 { print "mosquitto", $3 }')" "$sessions" "$mqtt_ms ms" "$mqtt_rate" "$(cpu_per_frame_us mqtt) us/frame")
-$(row herald "$max_sessions" "$max_ms ms" "$max_rate" "$(cpu_per_frame_us ws-max) us/frame")
+$(row "" sessions "last session" frames/s "server CPU" "client CPU")
+$(row "" "" "" "" "per frame" "per frame")
+$(row herald "$sessions" "$ws_ms ms" "$ws_rate" "$(cpu_per_frame_us ws server) us" "$(cpu_per_frame_us ws client) us")
+$(row "$(mosquitto -h | awk 'NR == 1 { print "mosquitto", $3 }')" "$sessions" "$mqtt_ms ms" "$mqtt_rate" "$(cpu_per_frame_us mqtt server) us" "$(cpu_per_frame_us mqtt client) us")
+$(row herald "$max_sessions" "$max_ms ms" "$max_rate" "$(cpu_per_frame_us ws-max server) us" "$(cpu_per_frame_us ws-max client) us")
 herald, $max_sessions idle sessions: server RSS growth $per_session bytes per session
 
 $(bar bar target measured "")
