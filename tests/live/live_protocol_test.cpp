@@ -178,6 +178,8 @@ TEST_F(LiveProtocol, ClientThatDoesNotReadIsDroppedAndMemoryStaysBounded) {
   // The queue holds 1 MiB, and the kernel's socket buffers some megabytes more: 16 MB of
   // alerts is well past both.
   for (int i = 0; i < 4000 && !dropped; ++i) {
+    // It writes, so it is not idle: only its not reading can get it dropped.
+    stuck->send_frame(kPong, "");
     auto sent = http().post("/api/v1/sessions/alert", json_text({{"text", text}}), admin_token_);
     ASSERT_EQ(sent.status, 200);
     if (i % 50 == 49) dropped = !listed(stuck_id);
