@@ -64,7 +64,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/herald-live-bench.XXXXXX")
 chmod 755 "$work"  # mosquitto reads its configuration after giving up root
 pids=()
 cleanup() {
-  exec 3>&- 4>&-
+  exec 3>&- 4>&- 5<&- 6<&-
   for pid in "${pids[@]}"; do
     kill "$pid" 2> /dev/null || true
   done
@@ -155,20 +155,17 @@ wait_for_fds_below() {
   return 1
 }
 
-# Waits until `file` has `count` lines matching `pattern`, while process `pid` runs.
-wait_for_lines() {
-  local file=$1 pattern=$2 count=$3 pid=$4
-  local seen
-  for (( ; ; )); do
-    seen=$(grep -c -- "$pattern" "$file" 2> /dev/null || true)
-    ((${seen:-0} >= count)) && return 0
-    if ! kill -0 "$pid" 2> /dev/null; then
-      echo "run_live_bench: live_load stopped early:" >&2
-      cat "$file" "$file.err" >&2
-      return 1
-    fi
-    sleep 0.02
+# Copies lines of live_load's output from descriptor `fd` to $work/NAME.out until one starts
+# with `prefix`. A blocking read: polling would start processes on the cores being measured.
+await_line() {
+  local fd=$1 name=$2 prefix=$3 line
+  while IFS= read -r -u "$fd" line; do
+    printf '%s\n' "$line" >> "$work/$name.out"
+    [[ $line == "$prefix"* ]] && return 0
   done
+  echo "run_live_bench: live_load stopped early:" >&2
+  cat "$work/$name.out" "$work/$name.out.err" >&2
+  return 1
 }
 
 log "$max_sessions idle herald sessions, then $rounds alerts to them"
@@ -181,28 +178,32 @@ cat "$work/ws-max.out" >&2
 
 log "$sessions herald sessions and $sessions MQTT subscribers, $rounds rounds each, in turn"
 wait_for_fds_below "$herald_pid" 1000
-mkfifo "$work/ws.in" "$work/mqtt.in"
+# Each live_load reads a line per round on one FIFO and answers on another.
+mkfifo "$work/ws.in" "$work/ws.fifo" "$work/mqtt.in" "$work/mqtt.fifo"
 "$live_load" "${ws_args[@]}" --sessions "$sessions" --control --server-pid "$herald_pid" \
-  < "$work/ws.in" > "$work/ws.out" 2> "$work/ws.out.err" &
+  < "$work/ws.in" > "$work/ws.fifo" 2> "$work/ws.out.err" &
 ws_pid=$!
 pids+=("$ws_pid")
-exec 3> "$work/ws.in"
-wait_for_lines "$work/ws.out" '^ready' 1 "$ws_pid"
+exec 3> "$work/ws.in" 5< "$work/ws.fifo"
+await_line 5 ws ready
 "$live_load" "${mqtt_args[@]}" --sessions "$sessions" --control --server-pid "$mosquitto_pid" \
-  < "$work/mqtt.in" > "$work/mqtt.out" 2> "$work/mqtt.out.err" &
+  < "$work/mqtt.in" > "$work/mqtt.fifo" 2> "$work/mqtt.out.err" &
 mqtt_pid=$!
 pids+=("$mqtt_pid")
-exec 4> "$work/mqtt.in"
-wait_for_lines "$work/mqtt.out" '^ready' 1 "$mqtt_pid"
+exec 4> "$work/mqtt.in" 6< "$work/mqtt.fifo"
+await_line 6 mqtt ready
 for ((r = 1; r <= rounds; r++)); do
   sleep 0.2
   echo >&3
-  wait_for_lines "$work/ws.out" '^round ' "$r" "$ws_pid"
+  await_line 5 ws 'round '
   sleep 0.2
   echo >&4
-  wait_for_lines "$work/mqtt.out" '^round ' "$r" "$mqtt_pid"
+  await_line 6 mqtt 'round '
 done
 exec 3>&- 4>&-
+cat <&5 >> "$work/ws.out"
+cat <&6 >> "$work/mqtt.out"
+exec 5<&- 6<&-
 wait "$ws_pid" || { cat "$work/ws.out.err" >&2; exit 1; }
 wait "$mqtt_pid" || { cat "$work/mqtt.out.err" >&2; exit 1; }
 pids=("$herald_pid" "$mosquitto_pid")
