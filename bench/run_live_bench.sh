@@ -40,16 +40,20 @@ done
 log() { printf '== %s\n' "$*" >&2; }
 as_root() { if ((EUID == 0)); then "$@"; else sudo "$@"; fi; }
 
-if ! command -v mosquitto > /dev/null; then
+# /usr/sbin is not on every user's PATH.
+mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+if [[ ! -x $mosquitto ]]; then
   log "installing mosquitto"
   as_root apt-get install -y mosquitto > /dev/null ||
     { as_root apt-get update > /dev/null && as_root apt-get install -y mosquitto > /dev/null; }
   # The package sets up a system service; this benchmark runs its own broker, so stop that one
   # (where a service manager started it) and keep it from starting at boot.
-  as_root systemctl stop mosquitto 2> /dev/null || as_root service mosquitto stop 2> /dev/null || true
-  as_root systemctl disable mosquitto 2> /dev/null || true
+  as_root systemctl stop mosquitto > /dev/null 2>&1 ||
+    as_root service mosquitto stop > /dev/null 2>&1 || true
+  as_root systemctl disable mosquitto > /dev/null 2>&1 || true
 fi
-for tool in mosquitto curl jq cmake ninja; do
+[[ -x $mosquitto ]] || { echo "run_live_bench: mosquitto did not install" >&2; exit 1; }
+for tool in curl jq cmake ninja; do
   command -v "$tool" > /dev/null || { echo "run_live_bench: needs $tool" >&2; exit 1; }
 done
 
@@ -124,7 +128,7 @@ log_dest stderr
 log_type error
 log_type warning
 EOF
-  mosquitto -c "$work/mosquitto.conf" 2> "$work/mosquitto.err" &
+  "$mosquitto" -c "$work/mosquitto.conf" 2> "$work/mosquitto.err" &
   mosquitto_pid=$!
   for _ in $(seq 50); do
     port_is_free "$mosquitto_port" || break
@@ -248,7 +252,7 @@ client    live_load, one thread on the same cores, $sources source addresses
 $(row "" sessions "last session" frames/s "server CPU" "client CPU")
 $(row "" "" "" "" "per frame" "per frame")
 $(row herald "$sessions" "$ws_ms ms" "$ws_rate" "$(cpu_per_frame_us ws server) us" "$(cpu_per_frame_us ws client) us")
-$(row "$(mosquitto -h | awk 'NR == 1 { print "mosquitto", $3 }')" "$sessions" "$mqtt_ms ms" "$mqtt_rate" "$(cpu_per_frame_us mqtt server) us" "$(cpu_per_frame_us mqtt client) us")
+$(row "$("$mosquitto" -h | awk 'NR == 1 { print "mosquitto", $3 }')" "$sessions" "$mqtt_ms ms" "$mqtt_rate" "$(cpu_per_frame_us mqtt server) us" "$(cpu_per_frame_us mqtt client) us")
 $(row herald "$max_sessions" "$max_ms ms" "$max_rate" "$(cpu_per_frame_us ws-max server) us" "$(cpu_per_frame_us ws-max client) us")
 herald, $max_sessions idle sessions: server RSS growth $per_session bytes per session
 
