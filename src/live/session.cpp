@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -80,16 +81,19 @@ void Session::wait_readable() {
 
 void Session::on_readable() {
   auto& buffer = shard_.read_buffer();
-  // Read until the socket would block: the reactor reports readiness by edges.
-  for (;;) {
+  // Read until the socket would block, since the reactor reports readiness by edges; but after a
+  // few buffers, let the thread's other sessions run first and come back.
+  for (int reads = 0; reads < 16; ++reads) {
     boost::system::error_code ec;
     std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_readable();
     if (ec || n == 0) return close_now();
     consume(std::span<char>(buffer.data(), n));
     if (state_ == State::closed) return;
   }
-  wait_readable();
+  asio::post(shard_.context(), [self = shared_from_this()] {
+    if (self->state_ != State::closed) self->on_readable();
+  });
 }
 
 // Parses and answers what arrived. After a failure the session is closing and discards the rest.
@@ -141,7 +145,6 @@ bool Session::take_token() {
 }
 
 void Session::on_frame(const ClientFrame& frame) {
-  if (frame.opcode == Opcode::pong) return;
   if (frame.opcode == Opcode::close) {
     std::uint16_t code = close_code_of(frame.payload);
     if (code == 0) {
@@ -156,6 +159,7 @@ void Session::on_frame(const ClientFrame& frame) {
     fail(close_code::policy_violation, "too many frames");
     return;
   }
+  if (frame.opcode == Opcode::pong) return;
   if (frame.opcode == Opcode::ping) {
     auto pong = std::make_shared<LiveFrame>();
     pong->websocket = encode_frame(Opcode::pong, frame.payload);
