@@ -16,5 +16,6 @@ void add_blob_routes(Router& router);
 void add_notification_routes(Router& router);
 void add_rule_routes(Router& router);
 void add_live_routes(Router& router);
+void add_device_routes(Router& router);
 
 }  // namespace herald::api

@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "core/model.hpp"
+#include "store/device_store.hpp"
 #include "store/mail_store.hpp"
 
 namespace herald {
@@ -28,7 +29,7 @@ struct GroupQuery {
   PageRequest page;
 };
 
-class Store : public MailStore {
+class Store : public MailStore, public DeviceStore {
  public:
   ~Store() override = default;
 

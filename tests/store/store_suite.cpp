@@ -234,6 +234,45 @@ TEST_P(StoreSuite, DataSurvivesReopening) {
   EXPECT_TRUE(store_->find_user(user.id));
 }
 
+TEST_P(StoreSuite, DevicesAreOnePerAddressAndFollowTheirLastUser) {
+  User ann = make_user("ann");
+  User bob = make_user("bob");
+  NewDevice phone{ann.id, DevicePlatform::fcm, "Pixel", "fcm-token-1", "", ""};
+  auto first = store_->save_device(phone);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->created);
+  EXPECT_GT(first->device.created_at, 0);
+  NewDevice laptop{ann.id, DevicePlatform::webpush, "Laptop", "https://push.example/a", "k", "s"};
+  ASSERT_TRUE(store_->save_device(laptop).ok());
+  EXPECT_EQ(store_->list_devices(ann.id, {0, 50}).items.size(), 2u);
+
+  // The same token registered again: the same device, renamed; then it changes hands.
+  phone.name = "Pixel 8";
+  auto again = store_->save_device(phone);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->device.id, first->device.id);
+  EXPECT_EQ(store_->find_device(first->device.id)->name, "Pixel 8");
+  phone.user_id = bob.id;
+  ASSERT_TRUE(store_->save_device(phone).ok());
+  EXPECT_EQ(store_->find_device(first->device.id)->user_id, bob.id);
+  auto anns = store_->list_devices(ann.id, {0, 1});
+  ASSERT_EQ(anns.items.size(), 1u);
+  EXPECT_EQ(anns.items[0].address, "https://push.example/a");
+  EXPECT_EQ(anns.items[0].p256dh, "k");
+  EXPECT_FALSE(anns.next_after);
+
+  // The same token on another platform is another device.
+  NewDevice apns{ann.id, DevicePlatform::apns, "", "fcm-token-1", "", ""};
+  EXPECT_TRUE(store_->save_device(apns)->created);
+
+  ASSERT_TRUE(store_->delete_device(first->device.id).ok());
+  EXPECT_FALSE(store_->find_device(first->device.id));
+  EXPECT_EQ(store_->delete_device(first->device.id).error().code, errc::not_found);
+  EXPECT_EQ(store_->save_device({9999, DevicePlatform::fcm, "", "t", "", ""}).error().code,
+            errc::not_found);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite,
                          ::testing::Values(StoreFactory{"sqlite",
                                                         [](const std::filesystem::path& dir) {

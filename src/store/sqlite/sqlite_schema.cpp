@@ -147,6 +147,21 @@ CREATE TABLE communication_rules (
 -- The inbox's unread count lives in folder_counters from now on.
 ALTER TABLE user_counters DROP COLUMN inbox_unread;
 )sql",
+    // 3: push devices.
+    R"sql(
+CREATE TABLE devices (
+  id         INTEGER PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  platform   TEXT NOT NULL CHECK (platform IN ('webpush', 'apns', 'fcm')),
+  name       TEXT NOT NULL DEFAULT '',
+  address    TEXT NOT NULL,
+  p256dh     TEXT NOT NULL DEFAULT '',
+  auth       TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX devices_address ON devices (platform, address);
+CREATE INDEX devices_user ON devices (user_id, id);
+)sql",
 };
 
 }  // namespace

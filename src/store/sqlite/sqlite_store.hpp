@@ -70,6 +70,11 @@ class SqliteStore final : public Store {
   Result<CommunicationRule> create_rule(Id from_group, Id to_group) override;
   Result<void> delete_rule(Id id) override;
 
+  Result<SavedDevice> save_device(const NewDevice& device) override;
+  Page<Device> list_devices(Id user, const PageRequest& page) override;
+  std::optional<Device> find_device(Id id) override;
+  Result<void> delete_device(Id id) override;
+
  private:
   // Runs `fn` as one job of the writer and waits until it is committed. A constraint violation
   // becomes errc::conflict; a job whose result is an error is rolled back.

@@ -1,0 +1,31 @@
+// DeviceStore: the part of the Store interface that keeps push devices. Same promises as Store:
+// a write that returns ok is durable, and each method is one transaction.
+#pragma once
+
+#include <optional>
+
+#include "common/result.hpp"
+#include "core/device.hpp"
+#include "core/model.hpp"
+
+namespace herald {
+
+struct SavedDevice {
+  Device device;
+  bool created = false;  // false: the same device was registered before, and is updated
+};
+
+class DeviceStore {
+ public:
+  virtual ~DeviceStore() = default;
+
+  // One device per platform and address (endpoint or token): registering it again updates its
+  // name and keys, and gives it to the registering user (a browser or phone that changed hands).
+  virtual Result<SavedDevice> save_device(const NewDevice& device) = 0;
+  // The user's devices, oldest first.
+  virtual Page<Device> list_devices(Id user, const PageRequest& page) = 0;
+  virtual std::optional<Device> find_device(Id id) = 0;
+  virtual Result<void> delete_device(Id id) = 0;  // not_found when absent
+};
+
+}  // namespace herald

@@ -1,0 +1,106 @@
+// SqliteStore: push devices.
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace herald::sqlite {
+namespace {
+
+const Query kFindByAddress{"SELECT id, created_at FROM devices WHERE platform = ? AND address = ?"};
+const Query kUserExists{"SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL"};
+const Query kUpdateDevice{
+    "UPDATE devices SET user_id = ?, name = ?, p256dh = ?, auth = ? WHERE id = ?"};
+const Query kInsertDevice{
+    "INSERT INTO devices (user_id, platform, name, address, p256dh, auth, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"};
+const Query kListDevices{
+    "SELECT id, user_id, platform, name, address, p256dh, auth, created_at FROM devices"
+    " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"};
+const Query kFindDevice{
+    "SELECT id, user_id, platform, name, address, p256dh, auth, created_at FROM devices"
+    " WHERE id = ?"};
+const Query kDeleteDevice{"DELETE FROM devices WHERE id = ?"};
+
+Device read_device(const Statement& stmt) {
+  Device device;
+  device.id = stmt.column_int(0);
+  device.user_id = stmt.column_int(1);
+  device.platform = parse_platform(stmt.column_text(2)).value_or(DevicePlatform::webpush);
+  device.name = stmt.column_text(3);
+  device.address = stmt.column_text(4);
+  device.p256dh = stmt.column_text(5);
+  device.auth = stmt.column_text(6);
+  device.created_at = stmt.column_int(7);
+  return device;
+}
+
+}  // namespace
+
+Result<SavedDevice> SqliteStore::save_device(const NewDevice& device) {
+  return write([&](Connection& c) -> Result<SavedDevice> {
+    auto user = c.prepare(kUserExists);
+    user->bind(1, device.user_id);
+    if (!user->step()) return fail(errc::not_found, "no such user");
+    SavedDevice saved{Device{device, 0, 0}, false};
+    auto existing = c.prepare(kFindByAddress);
+    existing->bind(1, platform_name(device.platform)).bind(2, device.address);
+    if (existing->step()) {
+      saved.device.id = existing->column_int(0);
+      saved.device.created_at = existing->column_int(1);
+      c.prepare(kUpdateDevice)
+          ->bind(1, device.user_id)
+          .bind(2, device.name)
+          .bind(3, device.p256dh)
+          .bind(4, device.auth)
+          .bind(5, saved.device.id)
+          .run();
+      return saved;
+    }
+    saved.created = true;
+    saved.device.created_at = system_now_ms();
+    c.prepare(kInsertDevice)
+        ->bind(1, device.user_id)
+        .bind(2, platform_name(device.platform))
+        .bind(3, device.name)
+        .bind(4, device.address)
+        .bind(5, device.p256dh)
+        .bind(6, device.auth)
+        .bind(7, saved.device.created_at)
+        .run();
+    saved.device.id = c.last_insert_rowid();
+    return saved;
+  });
+}
+
+Page<Device> SqliteStore::list_devices(Id user, const PageRequest& page_request) {
+  return read([&](Connection& c) {
+    auto stmt = c.prepare(kListDevices);
+    stmt->bind(1, user).bind(2, page_request.after).bind(3, page_request.limit + 1);
+    Page<Device> page;
+    while (stmt->step()) {
+      if (static_cast<int>(page.items.size()) == page_request.limit) {
+        page.next_after = page.items.back().id;
+        break;
+      }
+      page.items.push_back(read_device(*stmt));
+    }
+    return page;
+  });
+}
+
+std::optional<Device> SqliteStore::find_device(Id id) {
+  return read([&](Connection& c) -> std::optional<Device> {
+    auto stmt = c.prepare(kFindDevice);
+    stmt->bind(1, id);
+    if (!stmt->step()) return std::nullopt;
+    return read_device(*stmt);
+  });
+}
+
+Result<void> SqliteStore::delete_device(Id id) {
+  return write([&](Connection& c) -> Result<void> {
+    c.prepare(kDeleteDevice)->bind(1, id).run();
+    if (c.changes() == 0) return fail(errc::not_found, "no such device");
+    return {};
+  });
+}
+
+}  // namespace herald::sqlite
