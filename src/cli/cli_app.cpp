@@ -58,6 +58,7 @@ void add_client_commands(CLI::App& app, ClientContext& ctx) {
   add_mail_commands(app, ctx);
   add_mailbox_commands(app, ctx);
   add_live_commands(app, ctx);
+  add_device_commands(app, ctx);
 }
 
 std::optional<std::string> resolve_user(ClientContext& ctx, const ApiClient& client,

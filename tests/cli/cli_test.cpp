@@ -1,4 +1,4 @@
-// The command-line client against a real server: login, users, groups.
+// The command-line client against a real server: login, users, groups, mail, devices.
 #include <fstream>
 
 #include "support/cli_fixture.hpp"
@@ -120,6 +120,37 @@ TEST_F(Cli, LogoutForgetsTheToken) {
   CliRun after = herald("whoami");
   EXPECT_EQ(after.exit_code, 1);
   EXPECT_NE(after.output.find("HTTP 401"), std::string::npos) << after.output;
+}
+
+TEST_F(Cli, ManagesDevices) {
+  login_as_admin();
+  std::string token(64, 'b');
+  CliRun add = herald("devices add --platform apns --name 'Work iPhone' --token " + token);
+  ASSERT_EQ(add.exit_code, 0) << add.output;
+  EXPECT_NE(add.output.find("registered device"), std::string::npos) << add.output;
+  CliRun again = herald("devices add -p apns -n 'Work iPhone' -t " + token);
+  EXPECT_NE(again.output.find("updated device"), std::string::npos) << again.output;
+
+  std::string subscription = (config_dir_->path() / "subscription.json").string();
+  std::ofstream(subscription) << R"({"endpoint":"https://push.example.net/s/)" << unique("x")
+                              << R"(","keys":{"p256dh":"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhq)"
+                              << R"(UzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",)"
+                              << R"("auth":"BTBZMqHH6r4Tts7J_aSIgg"}})";
+  CliRun browser = herald("devices add -p webpush -n Browser --subscription " + subscription);
+  ASSERT_EQ(browser.exit_code, 0) << browser.output;
+
+  CliRun list = herald("devices list");
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.output.find("Work iPhone"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("https://push.example.net/s/"), std::string::npos) << list.output;
+  std::string id = add.output.substr(add.output.rfind(' ') + 1);
+  id.erase(id.find_last_not_of("\n") + 1);
+  CliRun removed = herald("devices remove " + id);
+  EXPECT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(herald("devices list").output.find("Work iPhone"), std::string::npos);
+  CliRun bad = herald("devices add -p fcm -t 'has space'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("FCM registration token"), std::string::npos) << bad.output;
 }
 
 }  // namespace
