@@ -218,6 +218,10 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       co_await http::async_write(stream_, res, use_tuple);
       record(status, started);
     };
+    if (host_.stopping()) {
+      co_await refuse(transport_error(503, "unavailable", "the server is shutting down"));
+      co_return;
+    }
     std::string head;
     if (endpoint == api::LiveEndpoint::websocket) {
       auto accept = websocket_accept(header);
