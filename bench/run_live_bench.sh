@@ -2,10 +2,12 @@
 # Measures herald's live fan-out against the bars in docs/performance.md, in one run:
 #   1. 19,000 idle WebSocket sessions: herald's RSS growth per session;
 #   2. an alert to those 19,000 sessions, LIVE_ROUNDS times (time until the last has it);
-#   3. an alert to 10,000 herald sessions and the same message published through Mosquitto to
-#      10,000 MQTT subscribers, round after round, one of each in turn.
+#   3. an alert to 10,000 herald sessions and the same message published to 10,000 MQTT
+#      subscribers of Mosquitto, once with its stock configuration and once tuned, round after
+#      round: herald, stock, tuned in turn.
 # It installs mosquitto if missing, builds herald and live_load (Release), starts a fresh herald
-# and a private mosquitto on free loopback ports, prints a summary, and stops what it started.
+# and two private mosquitto brokers on free loopback ports, prints a summary, and stops what it
+# started.
 #
 # Usage: bench/run_live_bench.sh [--no-build]
 # Tunable through the environment (defaults in brackets):
@@ -27,7 +29,7 @@ for arg in "$@"; do
   case $arg in
     --no-build) build=0 ;;
     -h | --help)
-      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -68,8 +70,11 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-live-bench.XXXXXX")
 pids=()
+# Per control-mode live_load: its pid and the descriptors the script writes to and reads from.
+declare -A ctl_pid=() ctl_in=() ctl_out=()
 cleanup() {
-  exec 3>&- 4>&- 5<&- 6<&-
+  local fd pid
+  for fd in "${ctl_in[@]}" "${ctl_out[@]}"; do exec {fd}>&-; done
   for pid in "${pids[@]}"; do
     kill "$pid" 2> /dev/null || true
   done
@@ -77,6 +82,11 @@ cleanup() {
     wait "$pid" 2> /dev/null || true
   done
   rm -rf "$work"
+}
+forget_pid() {
+  local keep=() pid
+  for pid in "${pids[@]}"; do [[ $pid == "$1" ]] || keep+=("$pid"); done
+  pids=("${keep[@]}")
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -109,45 +119,53 @@ token=$(curl -sS --fail-with-body -X POST "http://127.0.0.1:$herald_port/api/v1/
   -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" | jq -r .token)
 [[ -n $token && $token != null ]] || { echo "run_live_bench: login failed" >&2; exit 1; }
 
-log "starting mosquitto"
 port_is_free() { ! (exec 5<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-mosquitto_pid=""
-for _ in $(seq 20); do
-  # Below the ephemeral range (32768 and up), so that no client socket can hold the port.
-  mosquitto_port=$((20000 + RANDOM % 12000))
-  port_is_free "$mosquitto_port" || continue
-  # allow_duplicate_messages: the documented default, but 2.0's code defaults to false, which
-  # compares each message's every recipient with all earlier ones (quadratic in subscribers).
-  cat > "$work/mosquitto.conf" << EOF
-listener $mosquitto_port 127.0.0.1
-allow_anonymous true
-max_connections -1
-persistence false
-set_tcp_nodelay true
-allow_duplicate_messages true
-log_dest stderr
-log_type error
-log_type warning
-EOF
-  "$mosquitto" -c "$work/mosquitto.conf" 2> "$work/mosquitto.err" &
-  mosquitto_pid=$!
-  for _ in $(seq 50); do
-    port_is_free "$mosquitto_port" || break
-    kill -0 "$mosquitto_pid" 2> /dev/null || break
-    sleep 0.1
+# Starts a private mosquitto named NAME on a free loopback port: the listener, the settings both
+# brokers share, then the extra configuration lines given. Sets broker_pid and broker_port.
+start_mosquitto() {
+  local name=$1 port pid
+  shift
+  for _ in $(seq 20); do
+    # Below the ephemeral range (32768 and up), so that no client socket can hold the port.
+    port=$((20000 + RANDOM % 12000))
+    port_is_free "$port" || continue
+    printf '%s\n' "listener $port 127.0.0.1" "allow_anonymous true" "max_connections -1" \
+      "persistence false" "$@" "log_dest stderr" "log_type error" "log_type warning" \
+      > "$work/$name.conf"
+    "$mosquitto" -c "$work/$name.conf" 2> "$work/$name.err" &
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 50); do
+      port_is_free "$port" || break
+      kill -0 "$pid" 2> /dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2> /dev/null && ! port_is_free "$port"; then
+      broker_pid=$pid broker_port=$port
+      return 0
+    fi
+    kill "$pid" 2> /dev/null || true
+    wait "$pid" 2> /dev/null || true
+    forget_pid "$pid"
   done
-  if kill -0 "$mosquitto_pid" 2> /dev/null && ! port_is_free "$mosquitto_port"; then
-    pids+=("$mosquitto_pid")
-    break
-  fi
-  kill "$mosquitto_pid" 2> /dev/null || true
-  wait "$mosquitto_pid" 2> /dev/null || true
-  mosquitto_pid=""
-done
-[[ -n $mosquitto_pid ]] || { echo "run_live_bench: mosquitto did not start:" >&2; cat "$work/mosquitto.err" >&2; exit 1; }
+  echo "run_live_bench: mosquitto ($name) did not start:" >&2
+  cat "$work/$name.err" >&2
+  return 1
+}
+
+# Stock: Mosquitto as shipped, plus only what this test needs (a loopback listener, anonymous
+# clients, no connection limit, no persistence).
+log "starting mosquitto, stock configuration"
+start_mosquitto mosquitto-stock
+stock_pid=$broker_pid stock_port=$broker_port
+# Tuned: allow_duplicate_messages is the documented default, but 2.0's code defaults to false,
+# which compares each message's every recipient with all earlier ones (quadratic in subscribers).
+log "starting mosquitto, tuned configuration"
+start_mosquitto mosquitto-tuned "set_tcp_nodelay true" "allow_duplicate_messages true"
+tuned_pid=$broker_pid tuned_port=$broker_port
 
 ws_args=(--port "$herald_port" --token "$token" --sources "$sources" --concurrency "$concurrency")
-mqtt_args=(--protocol mqtt --port "$mosquitto_port" --sources "$sources" --concurrency "$concurrency")
+mqtt_args=(--protocol mqtt --sources "$sources" --concurrency "$concurrency")
 
 # Waits until a server has closed the previous run's sessions (its descriptors stay below `max`).
 wait_for_fds_below() {
@@ -181,40 +199,56 @@ wait "${pids[-1]}" || { cat "$work/ws-max.out" "$work/ws-max.out.err" >&2; exit 
 unset 'pids[-1]'
 cat "$work/ws-max.out" >&2
 
-log "$sessions herald sessions and $sessions MQTT subscribers, $rounds rounds each, in turn"
-wait_for_fds_below "$herald_pid" 1000
-# Each live_load reads a line per round on one FIFO and answers on another.
-mkfifo "$work/ws.in" "$work/ws.fifo" "$work/mqtt.in" "$work/mqtt.fifo"
-"$live_load" "${ws_args[@]}" --sessions "$sessions" --control --server-pid "$herald_pid" \
-  < "$work/ws.in" > "$work/ws.fifo" 2> "$work/ws.out.err" &
-ws_pid=$!
-pids+=("$ws_pid")
-exec 3> "$work/ws.in" 5< "$work/ws.fifo"
-await_line 5 ws ready
-"$live_load" "${mqtt_args[@]}" --sessions "$sessions" --control --server-pid "$mosquitto_pid" \
-  < "$work/mqtt.in" > "$work/mqtt.fifo" 2> "$work/mqtt.out.err" &
-mqtt_pid=$!
-pids+=("$mqtt_pid")
-exec 4> "$work/mqtt.in" 6< "$work/mqtt.fifo"
-await_line 6 mqtt ready
-for ((r = 1; r <= rounds; r++)); do
-  sleep 0.2
-  echo >&3
-  await_line 5 ws 'round '
-  sleep 0.2
-  echo >&4
-  await_line 6 mqtt 'round '
-done
-exec 3>&- 4>&-
-cat <&5 >> "$work/ws.out"
-cat <&6 >> "$work/mqtt.out"
-exec 5<&- 6<&-
-wait "$ws_pid" || { cat "$work/ws.out.err" >&2; exit 1; }
-wait "$mqtt_pid" || { cat "$work/mqtt.out.err" >&2; exit 1; }
-pids=("$herald_pid" "$mosquitto_pid")
-cat "$work/ws.out" "$work/mqtt.out" >&2
+# Starts live_load NAME in control mode (one round per line it reads) on two FIFOs, and waits
+# until its sessions are open.
+start_control() {
+  local name=$1 in out
+  shift
+  mkfifo "$work/$name.in" "$work/$name.fifo"
+  # Without the earlier live_loads' descriptors: a copy of another's input would keep it from
+  # ever reading the end of its input.
+  (
+    for fd in "${ctl_in[@]}" "${ctl_out[@]}"; do exec {fd}>&-; done
+    exec "$live_load" "$@" --sessions "$sessions" --control
+  ) < "$work/$name.in" > "$work/$name.fifo" 2> "$work/$name.out.err" &
+  ctl_pid[$name]=$!
+  pids+=("$!")
+  exec {in}> "$work/$name.in" {out}< "$work/$name.fifo"
+  ctl_in[$name]=$in ctl_out[$name]=$out
+  await_line "$out" "$name" ready
+}
+# Ends live_load NAME's rounds (end of input), keeps the rest of its output (the medians) and
+# waits for it to exit.
+finish_control() {
+  local name=$1 in=${ctl_in[$1]} out=${ctl_out[$1]} pid=${ctl_pid[$1]}
+  exec {in}>&-
+  unset "ctl_in[$name]"
+  cat <&"$out" >> "$work/$name.out"
+  exec {out}<&-
+  unset "ctl_out[$name]"
+  wait "$pid" || { cat "$work/$name.out.err" >&2; return 1; }
+  forget_pid "$pid"
+}
 
-log "stopping herald and mosquitto"
+targets=(ws mqtt-stock mqtt-tuned)
+log "$sessions sessions on each of herald, stock and tuned mosquitto, $rounds rounds each, in turn"
+wait_for_fds_below "$herald_pid" 1000
+start_control ws "${ws_args[@]}" --server-pid "$herald_pid"
+start_control mqtt-stock "${mqtt_args[@]}" --port "$stock_port" --server-pid "$stock_pid"
+start_control mqtt-tuned "${mqtt_args[@]}" --port "$tuned_port" --server-pid "$tuned_pid"
+for ((r = 1; r <= rounds; r++)); do
+  for target in "${targets[@]}"; do
+    sleep 0.2
+    echo >&"${ctl_in[$target]}"
+    await_line "${ctl_out[$target]}" "$target" 'round '
+  done
+done
+for target in "${targets[@]}"; do
+  finish_control "$target"
+  cat "$work/$target.out" >&2
+done
+
+log "stopping herald and both mosquitto brokers"
 for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
 pids=()
@@ -232,36 +266,48 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo met; else echo MISSED; fi; 
 
 ws_ms=$(median_ms ws)
 ws_rate=$(median_rate ws)
-mqtt_ms=$(median_ms mqtt)
-mqtt_rate=$(median_rate mqtt)
+stock_rate=$(median_rate mqtt-stock)
+tuned_rate=$(median_rate mqtt-tuned)
 max_ms=$(median_ms ws-max)
 max_rate=$(median_rate ws-max)
 min_rate=$(awk "BEGIN { print ($ws_rate < $max_rate) ? $ws_rate : $max_rate }")
 per_session=$(awk '/^memory:/ { print $13 }' "$work/ws-max.out")
-ratio=$(awk "BEGIN { printf \"%.1f\", $ws_rate / $mqtt_rate }")
+stock_ratio=$(awk "BEGIN { printf \"%.1f\", $ws_rate / $stock_rate }")
+tuned_ratio=$(awk "BEGIN { printf \"%.1f\", $ws_rate / $tuned_rate }")
 million_gib=$(awk "BEGIN { printf \"%.1f\", ($per_session + 5 * 1024) * 1e6 / 2^30 }")
-row() { printf '%-18s %8s %13s %10s %12s %12s\n' "$@"; }
-bar() { printf '%-44s %-10s %-12s %s\n' "$@"; }
+# mosquitto -h prints its version and exits with status 3.
+version=$({ "$mosquitto" -h || true; } | awk 'NR == 1 { print $3 }')
+row() { printf '%-24s %8s %13s %10s %12s %12s\n' "$@"; }
+target_row() {
+  row "$1" "$2" "$(median_ms "$3") ms" "$(median_rate "$3")" \
+    "$(cpu_per_frame_us "$3" server) us" "$(cpu_per_frame_us "$3" client) us"
+}
+bar() { printf '%-46s %-10s %-12s %s\n' "$@"; }
 
 cat << EOF
 
 ========================== herald live fan-out ==========================
 machine   $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)
 client    live_load, one thread on the same cores, $sources source addresses
-          medians of $rounds rounds; herald and Mosquitto rounds taken in turn
+          medians of $rounds rounds; herald, stock and tuned Mosquitto rounds taken in turn
+mosquitto stock: as shipped (listener, allow_anonymous, max_connections -1, persistence false)
+          tuned: stock plus set_tcp_nodelay true, allow_duplicate_messages true
 
 $(row "" sessions "last session" frames/s "server CPU" "client CPU")
 $(row "" "" "" "" "per frame" "per frame")
-$(row herald "$sessions" "$ws_ms ms" "$ws_rate" "$(cpu_per_frame_us ws server) us" "$(cpu_per_frame_us ws client) us")
-$(row "$("$mosquitto" -h | awk 'NR == 1 { print "mosquitto", $3 }')" "$sessions" "$mqtt_ms ms" "$mqtt_rate" "$(cpu_per_frame_us mqtt server) us" "$(cpu_per_frame_us mqtt client) us")
-$(row herald "$max_sessions" "$max_ms ms" "$max_rate" "$(cpu_per_frame_us ws-max server) us" "$(cpu_per_frame_us ws-max client) us")
+$(target_row herald "$sessions" ws)
+$(target_row "mosquitto $version stock" "$sessions" mqtt-stock)
+$(target_row "mosquitto $version tuned" "$sessions" mqtt-tuned)
+$(target_row herald "$max_sessions" ws-max)
 herald, $max_sessions idle sessions: server RSS growth $per_session bytes per session
+herald / mosquitto frames/s at $sessions: ${stock_ratio}x stock, ${tuned_ratio}x tuned
 
 $(bar bar target measured "")
 $(bar "alert to $sessions sessions" "< 100 ms" "$ws_ms ms" "$(verdict "$ws_ms < 100")")
 $(bar "alert to $max_sessions sessions" "< 200 ms" "$max_ms ms" "$(verdict "$max_ms < 200")")
 $(bar "frames/s, the lower of the two" ">= 90000" "$min_rate" "$(verdict "$min_rate >= 90000")")
-$(bar "frames/s against Mosquitto at $sessions" ">= 4x" "${ratio}x" "$(verdict "$ws_rate >= 4 * $mqtt_rate")")
+$(bar "frames/s against stock Mosquitto at $sessions" ">= 4x" "${stock_ratio}x" "$(verdict "$ws_rate >= 4 * $stock_rate")")
+$(bar "frames/s against tuned Mosquitto at $sessions" ">= 4x" "${tuned_ratio}x" "$(verdict "$ws_rate >= 4 * $tuned_rate")")
 $(bar "server RSS per idle session at $max_sessions" "< 2048 B" "$per_session B" "$(verdict "$per_session < 2048")")
 projection to 1,000,000 sessions: ($per_session + ~5120 in the kernel) bytes each = $million_gib GiB
 =========================================================================
