@@ -20,29 +20,18 @@ std::string shortened(std::string text, std::size_t width) {
 }
 
 void list_devices(ClientContext& ctx, const std::string& user) {
-  ApiClient client = ctx.client();
   std::vector<std::vector<std::string>> rows{
       {"ID", "PLATFORM", "NAME", "ENDPOINT OR TOKEN", "REGISTERED"}};
-  std::string cursor;
-  do {
-    std::string path = "/api/v1/devices?limit=200";
-    if (!user.empty()) path += "&user=" + url_encode(user);
-    if (!cursor.empty()) path += "&cursor=" + url_encode(cursor);
-    auto reply = client.get(path);
-    if (!reply.ok()) return report_failure(ctx, reply);
-    if (print_json_if_asked(ctx, reply)) return;
-    for (const auto& item : reply.json.at("items").as_array()) {
-      const auto& d = item.as_object();
-      const auto* address =
-          d.if_contains("endpoint") ? d.if_contains("endpoint") : d.if_contains("token");
-      rows.push_back({text_of(d.at("id")), text_of(d.at("platform")), text_of(d.at("name")),
-                      address ? shortened(text_of(*address), 48) : "",
-                      text_of(d.at("created_at")).substr(0, 10)});
-    }
-    const auto& next = reply.json.at("next_cursor");
-    cursor = next.is_string() ? std::string(next.get_string()) : std::string();
-  } while (!cursor.empty());
-  print_table(rows);
+  std::string path = "/api/v1/devices?limit=200";
+  if (!user.empty()) path += "&user=" + url_encode(user);
+  bool listed = for_each_item(ctx, path, [&](const boost::json::object& d) {
+    const auto* address =
+        d.contains("endpoint") ? d.if_contains("endpoint") : d.if_contains("token");
+    rows.push_back({text_of(d.at("id")), text_of(d.at("platform")), text_of(d.at("name")),
+                    address ? shortened(text_of(*address), 48) : "",
+                    text_of(d.at("created_at")).substr(0, 10)});
+  });
+  if (listed) print_table(rows);
 }
 
 struct AddArgs {

@@ -31,28 +31,17 @@ std::string short_time(const boost::json::value& value) {
 }
 
 void list_sessions(ClientContext& ctx, const std::string& user) {
-  ApiClient client = ctx.client();
   std::vector<std::vector<std::string>> rows{{"ID", "USERNAME", "PROTOCOL", "CLIENT", "SYSTEM USER",
                                               "REMOTE ADDRESS", "CONNECTED AT", "LAST ACTIVITY"}};
-  std::string cursor;
-  do {
-    std::string path = "/api/v1/sessions?limit=200";
-    if (!user.empty()) path += "&user=" + url_encode(user);
-    if (!cursor.empty()) path += "&cursor=" + url_encode(cursor);
-    auto reply = client.get(path);
-    if (!reply.ok()) return report_failure(ctx, reply);
-    if (print_json_if_asked(ctx, reply)) return;
-    for (const auto& item : reply.json.at("items").as_array()) {
-      const auto& s = item.as_object();
-      rows.push_back({text_of(s.at("id")), text_of(s.at("user").at("username")),
-                      text_of(s.at("protocol")), text_of(s.at("client")),
-                      text_of(s.at("system_user")), text_of(s.at("remote_address")),
-                      short_time(s.at("connected_at")), short_time(s.at("last_activity"))});
-    }
-    const auto& next = reply.json.at("next_cursor");
-    cursor = next.is_string() ? std::string(next.get_string()) : std::string();
-  } while (!cursor.empty());
-  print_table(rows);
+  std::string path = "/api/v1/sessions?limit=200";
+  if (!user.empty()) path += "&user=" + url_encode(user);
+  bool listed = for_each_item(ctx, path, [&](const boost::json::object& s) {
+    rows.push_back({text_of(s.at("id")), text_of(s.at("user").at("username")),
+                    text_of(s.at("protocol")), text_of(s.at("client")),
+                    text_of(s.at("system_user")), text_of(s.at("remote_address")),
+                    short_time(s.at("connected_at")), short_time(s.at("last_activity"))});
+  });
+  if (listed) print_table(rows);
 }
 
 void send_alert(ClientContext& ctx, const std::vector<std::string>& words,

@@ -31,6 +31,24 @@ bool print_json_if_asked(const ClientContext& ctx, const ApiReply& reply) {
   return true;
 }
 
+bool for_each_item(ClientContext& ctx, const std::string& path,
+                   const std::function<void(const boost::json::object&)>& on_item) {
+  ApiClient client = ctx.client();
+  std::string cursor;
+  do {
+    auto reply = client.get(cursor.empty() ? path : path + "&cursor=" + url_encode(cursor));
+    if (!reply.ok()) {
+      report_failure(ctx, reply);
+      return false;
+    }
+    if (print_json_if_asked(ctx, reply)) return false;
+    for (const auto& item : reply.json.at("items").as_array()) on_item(item.as_object());
+    const auto& next = reply.json.at("next_cursor");
+    cursor = next.is_string() ? std::string(next.get_string()) : std::string();
+  } while (!cursor.empty());
+  return true;
+}
+
 void print_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {

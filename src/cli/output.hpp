@@ -1,6 +1,7 @@
 // How the command-line client prints replies, tables and errors.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ void print_error(const std::string& message);
 void report_failure(ClientContext& ctx, const ApiReply& reply);
 // Prints the reply's JSON when --json was given; returns whether it did.
 bool print_json_if_asked(const ClientContext& ctx, const ApiReply& reply);
+
+// GETs `path` (which already has a query) page after page, following next_cursor, and calls
+// `on_item` for each item. False when a request failed (reported) or --json printed the first
+// page instead.
+bool for_each_item(ClientContext& ctx, const std::string& path,
+                   const std::function<void(const boost::json::object&)>& on_item);
 
 // Rows of cells, the first row being the header, in aligned columns.
 void print_table(const std::vector<std::vector<std::string>>& rows);

@@ -93,6 +93,21 @@ bool has_type(const boost::json::value& event, const std::string& type) {
   return found && found->is_string() && found->get_string() == type;
 }
 
+// Reads a client's events until one of `type` arrives, skipping the others.
+template <class Client>
+std::optional<boost::json::value> next_event_of_type(Client& client, const std::string& type,
+                                                     std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto event = client.next(left);
+    if (!event) return std::nullopt;
+    if (has_type(*event, type)) return event;
+  }
+}
+
 }  // namespace
 
 // ---- WsClient ----
@@ -174,15 +189,7 @@ std::optional<boost::json::value> WsClient::next(std::chrono::milliseconds timeo
 
 std::optional<boost::json::value> WsClient::next_of_type(const std::string& type,
                                                          std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    auto event = next(left);
-    if (!event) return std::nullopt;
-    if (has_type(*event, type)) return event;
-  }
+  return next_event_of_type(*this, type, timeout);
 }
 
 void WsClient::send_text(const std::string& text) {
@@ -397,15 +404,7 @@ std::optional<boost::json::value> SseClient::next(std::chrono::milliseconds time
 
 std::optional<boost::json::value> SseClient::next_of_type(const std::string& type,
                                                           std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    auto event = next(left);
-    if (!event) return std::nullopt;
-    if (has_type(*event, type)) return event;
-  }
+  return next_event_of_type(*this, type, timeout);
 }
 
 bool SseClient::ended(std::chrono::milliseconds timeout) {
