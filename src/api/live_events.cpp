@@ -27,10 +27,9 @@ void publish_new_mail(Services& services, const SendResult& sent) {
   if (sent.recipients.empty()) return;
   const MessageRecord& message = sent.message;
   TimeMs at = message.sent_at.value_or(message.created_at);
-  json::object from{{"id", id_string(message.author_id)}, {"display_name", sent.author_name}};
-  if (auto author = services.store.find_user(message.author_id)) {
-    from["username"] = author->username;
-  }
+  json::object from{{"id", id_string(message.author_id)},
+                    {"username", sent.author_username},
+                    {"display_name", sent.author_name}};
   json::object summary{
       {"id", id_string(message.id)},      {"kind", kind_name(message.kind)},
       {"subject", message.subject},       {"from", std::move(from)},

@@ -228,6 +228,7 @@ Result<SendResult> MailService::deliver(const Principal& caller, NewMessage mess
                     std::move(expansion->outcomes),
                     recipient_count,
                     std::move(expansion->users),
+                    caller.username,
                     author ? author->display_name : caller.username,
                     std::move(message.notification_title),
                     std::move(message.notification_text)};

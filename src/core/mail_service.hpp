@@ -45,6 +45,7 @@ struct SendResult {
   std::vector<AddressOutcome> outcomes;
   std::int64_t recipient_count = 0;
   std::vector<Id> recipients;  // who got a copy, for the live events that follow
+  std::string author_username;
   std::string author_name;
   std::string notification_title;
   std::string notification_text;
