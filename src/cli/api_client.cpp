@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <initializer_list>
 
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
@@ -11,6 +12,16 @@
 
 namespace herald::cli {
 namespace {
+
+// The headers of a request: the given ones, and the bearer token when there is one.
+curl_slist* request_headers(const std::string& token, std::initializer_list<const char*> fixed) {
+  curl_slist* headers = nullptr;
+  for (const char* header : fixed) headers = curl_slist_append(headers, header);
+  // libcurl copies each string, so a temporary will do.
+  if (!token.empty())
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+  return headers;
+}
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
@@ -94,13 +105,7 @@ ApiReply ApiClient::send(const char* method, std::string_view path, const std::s
     return reply;
   }
   std::string url = base_url_ + std::string(path);
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json");
-  std::string authorization;
-  if (!token_.empty()) {
-    authorization = "Authorization: Bearer " + token_;
-    headers = curl_slist_append(headers, authorization.c_str());
-  }
+  curl_slist* headers = request_headers(token_, {"Accept: application/json"});
   if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
@@ -139,10 +144,7 @@ ApiReply ApiClient::upload(std::string_view path, const std::string& file) const
   std::fseek(in, 0, SEEK_SET);
   CURL* curl = curl_easy_init();
   std::string url = base_url_ + std::string(path);
-  curl_slist* headers = nullptr;
-  std::string authorization = "Authorization: Bearer " + token_;
-  headers = curl_slist_append(headers, authorization.c_str());
-  headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+  curl_slist* headers = request_headers(token_, {"Content-Type: application/octet-stream"});
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_POST, 1L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -178,13 +180,7 @@ ApiReply ApiClient::stream(std::string_view path,
   }
   StreamState state{curl, &reply, &on_data, &stop_requested};
   std::string url = base_url_ + std::string(path);
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: text/event-stream");
-  std::string authorization;
-  if (!token_.empty()) {
-    authorization = "Authorization: Bearer " + token_;
-    headers = curl_slist_append(headers, authorization.c_str());
-  }
+  curl_slist* headers = request_headers(token_, {"Accept: text/event-stream"});
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
