@@ -20,6 +20,7 @@ Api::Api(Services services) : services_(services) {
   add_rule_routes(router_);
   add_live_routes(router_);
   add_device_routes(router_);
+  add_notice_routes(router_);
 }
 
 RouteMatch Api::resolve(const ApiRequest& request) const {

@@ -66,6 +66,21 @@ Result<std::optional<std::optional<std::string>>> nullable_string(const json::ob
   return Out(std::optional<std::string>(std::string(it->value().get_string())));
 }
 
+Result<std::vector<std::string>> string_list(const json::object& object, std::string_view key) {
+  std::vector<std::string> out;
+  auto it = object.find(key);
+  if (it == object.end() || it->value().is_null()) return out;
+  auto wrong = [&] {
+    return fail(errc::bad_request, "field '" + std::string(key) + "' must be an array of strings");
+  };
+  if (!it->value().is_array()) return wrong();
+  for (const auto& item : it->value().as_array()) {
+    if (!item.is_string()) return wrong();
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
 Result<std::optional<bool>> optional_bool(const json::object& object, std::string_view key) {
   auto it = object.find(key);
   if (it == object.end() || it->value().is_null()) return std::optional<bool>();

@@ -31,6 +31,8 @@ Result<std::optional<std::string>> optional_string(const json::object& object,
 // Absent: nothing; null: engaged-but-empty; a string: that string.
 Result<std::optional<std::optional<std::string>>> nullable_string(const json::object& object,
                                                                   std::string_view key);
+// An array of strings; absent or null is empty.
+Result<std::vector<std::string>> string_list(const json::object& object, std::string_view key);
 Result<std::optional<bool>> optional_bool(const json::object& object, std::string_view key);
 
 std::string id_string(Id id);

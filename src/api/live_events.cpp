@@ -9,6 +9,7 @@
 #include "common/time.hpp"
 #include "core/mail_model.hpp"
 #include "core/mail_service.hpp"
+#include "core/notice_service.hpp"
 #include "live/hub.hpp"
 #include "store/store.hpp"
 
@@ -47,6 +48,22 @@ void publish_new_mail(Services& services, const SendResult& sent) {
                                  json::serialize(json::object{{"type", "notification.new"},
                                                               {"notification", std::move(bell)}}));
   for (Id user : sent.recipients) publish_counts(services, user);
+}
+
+void publish_notice(Services& services, const NoticeResult& notice) {
+  if (notice.bell_recipients.empty()) return;
+  const MessageRecord& message = notice.message;
+  json::object bell{{"kind", kind_name(message.kind)},
+                    {"message_id", id_string(message.id)},
+                    {"title", notice.notification_title},
+                    {"text", notice.notification_text},
+                    {"url", notice.notification_url ? json::value(*notice.notification_url)
+                                                    : json::value(nullptr)},
+                    {"created_at", format_rfc3339(message.created_at)}};
+  services.live.publish_to_users(notice.bell_recipients,
+                                 json::serialize(json::object{{"type", "notification.new"},
+                                                              {"notification", std::move(bell)}}));
+  for (Id user : notice.bell_recipients) publish_counts(services, user);
 }
 
 void publish_counts(Services& services, Id user) {

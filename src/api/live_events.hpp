@@ -8,7 +8,8 @@
 
 namespace herald {
 struct SendResult;
-}
+struct NoticeResult;
+}  // namespace herald
 
 namespace herald::api {
 
@@ -17,6 +18,8 @@ struct Services;
 std::string alert_event(const Principal& sender, std::string_view text, TimeMs sent_at);
 // message.new and notification.new to every recipient, then counts to those online.
 void publish_new_mail(Services& services, const SendResult& sent);
+// notification.new to every recipient of a notice, then counts to those online.
+void publish_notice(Services& services, const NoticeResult& notice);
 // The caller's unread counters, to their own sessions, when they have any.
 void publish_counts(Services& services, Id user);
 

@@ -16,23 +16,6 @@ Error no_such_message() {
   return fail(errc::not_found, "no such message");
 }
 
-Result<std::vector<std::string>> string_list(const json::object& body, std::string_view key) {
-  std::vector<std::string> out;
-  auto it = body.find(key);
-  if (it == body.end() || it->value().is_null()) return out;
-  if (!it->value().is_array()) {
-    return fail(errc::bad_request, "field '" + std::string(key) + "' must be an array of strings");
-  }
-  for (const auto& item : it->value().as_array()) {
-    if (!item.is_string()) {
-      return fail(errc::bad_request,
-                  "field '" + std::string(key) + "' must be an array of strings");
-    }
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
 Result<std::optional<Id>> optional_id(const json::object& body, std::string_view key) {
   auto text = optional_string(body, key);
   if (!text) return text.error();

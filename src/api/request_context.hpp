@@ -2,6 +2,7 @@
 // services it may call.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ class BlobService;
 class DirectoryService;
 class LiveTickets;
 class MailService;
+class NoticeService;
 class Store;
 }  // namespace herald
 
@@ -36,6 +38,8 @@ struct Services {
   BlobService& blobs;
   live::Hub& live;
   LiveTickets& tickets;
+  NoticeService& notices;
+  std::function<void()> deliveries_queued;  // wakes the outbox after a commit
 };
 
 inline constexpr const char* kSessionCookie = "herald_session";

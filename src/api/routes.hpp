@@ -17,5 +17,6 @@ void add_notification_routes(Router& router);
 void add_rule_routes(Router& router);
 void add_live_routes(Router& router);
 void add_device_routes(Router& router);
+void add_notice_routes(Router& router);
 
 }  // namespace herald::api

@@ -42,10 +42,10 @@ struct EmailAttachment {
 struct OutgoingEmail {
   MailAddress from;
   MailAddress to;
-  std::string subject;  // UTF-8
-  std::string text;     // the plain-text part (the body as written)
-  std::string html;     // the HTML part (the body rendered and sanitised)
-  std::string message_id;  // idempotency key, without angle brackets: "d42.m17@host"
+  std::string subject;       // UTF-8
+  std::string text;          // the plain-text part (the body as written)
+  std::string html;          // the HTML part (the body rendered and sanitised)
+  std::string message_id;    // idempotency key, without angle brackets: "d42.m17@host"
   std::int64_t date_ms = 0;  // Date header, Unix milliseconds
   std::vector<EmailAttachment> attachments;
 };

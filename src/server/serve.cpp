@@ -17,10 +17,13 @@
 #include "core/directory_service.hpp"
 #include "core/live_tickets.hpp"
 #include "core/mail_service.hpp"
+#include "core/notice_service.hpp"
 #include "core/password_hasher.hpp"
+#include "delivery/outbox.hpp"
 #include "live/hub.hpp"
 #include "net/http_server.hpp"
 #include "net/io_pool.hpp"
+#include "server/delivery_setup.hpp"
 #include "store/blob_files_disk.hpp"
 #include "store/store.hpp"
 
@@ -94,6 +97,20 @@ int serve(const ServeOptions& options) {
   mail_options.max_body_bytes = options.max_mail_body_bytes;
   MailService mail(*store, blobs, clock, mail_options);
 
+  DeliverySetup delivery;
+  try {
+    delivery = prepare_delivery(options.delivery, options.data_dir, *blob_files, *store);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot prepare delivery: {}", e.what());
+    return 1;
+  }
+  NoticeOptions notice_options;
+  notice_options.channels = delivery.channels;
+  notice_options.message_id_host = delivery.outbox.message_id_host;
+  notice_options.max_body_bytes = options.max_mail_body_bytes;
+  NoticeService notices(*store, clock, notice_options);
+  delivery::Outbox outbox(*store, clock, delivery.outbox, delivery.factories);
+
   try {
     auto admin = ensure_first_admin(*store, hasher, admin_password_from_environment());
     if (admin.generated_password) {
@@ -120,7 +137,10 @@ int serve(const ServeOptions& options) {
   live_options.hello_timeout = std::min(live_options.hello_timeout, live_options.heartbeat);
   live::Hub hub(pool, live_options);
   LiveTickets tickets;
-  api::Services services{*store, auth, directory, mail, blobs, hub, tickets};
+  api::Services services{*store, auth, directory, mail, blobs, hub, tickets, notices, [&outbox] {
+                           outbox.notify(DeliveryChannel::email);
+                           outbox.notify(DeliveryChannel::push);
+                         }};
   hub.set_authenticator([services](std::string_view token, std::string_view ticket) mutable {
     return api::authenticate_hello(services, token, ticket);
   });
@@ -143,7 +163,9 @@ int serve(const ServeOptions& options) {
   std::printf("herald: listening on http://%s%s%s:%u\n", v6 ? "[" : "", host.c_str(), v6 ? "]" : "",
               port);
   std::fflush(stdout);
+  outbox.start();
   server.run();
+  outbox.stop();
   return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "server/delivery_setup.hpp"
+
 namespace herald {
 
 struct ServeOptions {
@@ -17,6 +19,7 @@ struct ServeOptions {
   std::size_t max_upload_bytes = 25 * 1024 * 1024;  // one attachment
   std::size_t max_mail_body_bytes = 1024 * 1024;    // the body of a message
   int live_heartbeat_seconds = 30;
+  DeliveryOptions delivery;
   std::string log_level = "info";
 };
 

@@ -16,6 +16,7 @@
 #include "core/model.hpp"
 #include "store/device_store.hpp"
 #include "store/mail_store.hpp"
+#include "store/outbox_store.hpp"
 
 namespace herald {
 
@@ -29,7 +30,7 @@ struct GroupQuery {
   PageRequest page;
 };
 
-class Store : public MailStore, public DeviceStore {
+class Store : public MailStore, public DeviceStore, public OutboxStore {
  public:
   ~Store() override = default;
 

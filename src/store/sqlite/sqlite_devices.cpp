@@ -19,20 +19,20 @@ const Query kFindDevice{
     " WHERE id = ?"};
 const Query kDeleteDevice{"DELETE FROM devices WHERE id = ?"};
 
-Device read_device(const Statement& stmt) {
+}  // namespace
+
+Device read_device(const Statement& stmt, int first) {
   Device device;
-  device.id = stmt.column_int(0);
-  device.user_id = stmt.column_int(1);
-  device.platform = parse_platform(stmt.column_text(2)).value_or(DevicePlatform::webpush);
-  device.name = stmt.column_text(3);
-  device.address = stmt.column_text(4);
-  device.p256dh = stmt.column_text(5);
-  device.auth = stmt.column_text(6);
-  device.created_at = stmt.column_int(7);
+  device.id = stmt.column_int(first);
+  device.user_id = stmt.column_int(first + 1);
+  device.platform = parse_platform(stmt.column_text(first + 2)).value_or(DevicePlatform::webpush);
+  device.name = stmt.column_text(first + 3);
+  device.address = stmt.column_text(first + 4);
+  device.p256dh = stmt.column_text(first + 5);
+  device.auth = stmt.column_text(first + 6);
+  device.created_at = stmt.column_int(first + 7);
   return device;
 }
-
-}  // namespace
 
 Result<SavedDevice> SqliteStore::save_device(const NewDevice& device) {
   return write([&](Connection& c) -> Result<SavedDevice> {

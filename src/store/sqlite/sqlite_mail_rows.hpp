@@ -1,9 +1,11 @@
-// Row helpers shared by the SQLite mail files: reading messages and keeping folder counters.
+// Row helpers shared by the SQLite mail files: writing and reading messages, bell items, and
+// keeping folder counters.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "core/delivery_model.hpp"
 #include "core/mail_model.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
@@ -19,6 +21,23 @@ MessageRecord read_message(const Statement& stmt);
 std::vector<AttachmentRef> load_attachments(Connection& c, Id message);
 std::optional<MessageRecord> select_message(Connection& c, Id message);
 std::vector<MailboxEntry> select_entries(Connection& c, Id user, Id message);
+
+// Inserts the message (assigning its id, and its thread when 0) with its attachments and, for
+// notices and broadcasts, its push part.
+void insert_message(Connection& c, MessageRecord& m, const std::optional<PushContent>& push = {});
+void insert_attachments(Connection& c, Id message, const std::vector<AttachmentRef>& attachments);
+// The author's copy in `folder`, counted there.
+void insert_author_copy(Connection& c, const MessageRecord& m, Folder folder, TimeMs at);
+void add_copies(Connection& c, Id message, std::int64_t copies);
+
+struct BellItem {
+  std::string title;
+  std::string text;
+  std::optional<std::string> url;
+};
+// One unread bell item of the message for each user of `user_ids_json`, counted.
+void insert_bell_items(Connection& c, const MessageRecord& m, const std::string& user_ids_json,
+                       const BellItem& item, TimeMs at);
 
 // Adds `total` and `unread` to the user's counters of `folder`.
 void adjust_folder(Connection& c, Id user, Folder folder, int total, int unread);

@@ -5,18 +5,7 @@
 namespace herald::sqlite {
 namespace {
 
-const Query kInsertMessage{
-    "INSERT INTO messages (kind, author_id, thread_id, parent_id, subject, body, body_html,"
-    " snippet, to_addresses, cc_addresses, bcc_addresses, attachment_count, is_draft, created_at,"
-    " sent_at, copies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"};
-const Query kSetThreadToSelf{"UPDATE messages SET thread_id = id WHERE id = ?"};
-const Query kInsertAttachment{
-    "INSERT INTO message_attachments (message_id, position, blob_id) VALUES (?, ?, ?)"};
 const Query kDeleteAttachments{"DELETE FROM message_attachments WHERE message_id = ?"};
-const Query kInsertAuthorEntry{
-    "INSERT INTO mailbox_entries (user_id, message_id, role, folder, origin, is_read, sort_at)"
-    " VALUES (?1, ?2, 0, ?3, ?3, 1, ?4)"};
-const Query kAddCopies{"UPDATE messages SET copies = copies + ? WHERE id = ?"};
 // One statement per table for all recipients: the per-row cost stays inside SQLite.
 const Query kInsertRecipientEntries{
     "INSERT INTO mailbox_entries (user_id, message_id, role, folder, origin, is_read, sort_at)"
@@ -25,12 +14,6 @@ const Query kCountInboxes{
     "INSERT INTO folder_counters (user_id, folder, total, unread)"
     " SELECT value, 'inbox', 1, 1 FROM json_each(?1) WHERE true"
     " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
-const Query kInsertBellItems{
-    "INSERT INTO notifications (user_id, kind, message_id, title, text, url, is_read, created_at)"
-    " SELECT value, ?1, ?2, ?3, ?4, NULL, 0, ?5 FROM json_each(?6)"};
-const Query kCountBellItems{
-    "UPDATE user_counters SET notifications_unread = notifications_unread + 1"
-    " WHERE user_id IN (SELECT value FROM json_each(?))"};
 const Query kMarkReplied{
     "UPDATE mailbox_entries SET replied_at = ? WHERE user_id = ? AND message_id = ? AND role = 1"};
 const Query kSelectDraft{"SELECT 1 FROM messages WHERE id = ? AND author_id = ? AND is_draft = 1"};
@@ -48,36 +31,15 @@ const Query kThreadForUser{
     " AND EXISTS (SELECT 1 FROM mailbox_entries e WHERE e.user_id = ?2 AND e.message_id = m.id)"
     " ORDER BY m.id"};
 
-void insert_attachments(Connection& c, Id message, const std::vector<AttachmentRef>& attachments) {
-  std::int64_t position = 0;
-  for (const auto& attachment : attachments) {
-    c.prepare(kInsertAttachment)
-        ->bind(1, message)
-        .bind(2, position++)
-        .bind(3, attachment.blob_id)
-        .run();
-  }
-}
-
 // Inbox copies, counters and bell items for every recipient, and the reply mark.
 void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at) {
   if (!delivery.recipients.empty()) {
     std::string ids = json_id_array(delivery.recipients);
     c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
     c.prepare(kCountInboxes)->bind(1, ids).run();
-    c.prepare(kInsertBellItems)
-        ->bind(1, kind_name(message.kind))
-        .bind(2, message.id)
-        .bind(3, delivery.notification_title)
-        .bind(4, delivery.notification_text)
-        .bind(5, at)
-        .bind(6, ids)
-        .run();
-    c.prepare(kCountBellItems)->bind(1, ids).run();
-    c.prepare(kAddCopies)
-        ->bind(1, static_cast<std::int64_t>(delivery.recipients.size()))
-        .bind(2, message.id)
-        .run();
+    insert_bell_items(c, message, ids,
+                      {delivery.notification_title, delivery.notification_text, std::nullopt}, at);
+    add_copies(c, message.id, static_cast<std::int64_t>(delivery.recipients.size()));
   }
   if (message.parent_id) {
     c.prepare(kMarkReplied)
@@ -99,39 +61,9 @@ bool is_own_draft(Connection& c, Id author, Id message) {
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
   auto result = write([&](Connection& c) -> Result<MessageRecord> {
     MessageRecord m = input.message;
-    c.prepare(kInsertMessage)
-        ->bind(1, kind_name(m.kind))
-        .bind(2, m.author_id)
-        .bind(3, m.thread_id)
-        .bind_optional_id(4, m.parent_id)
-        .bind(5, m.subject)
-        .bind(6, m.body)
-        .bind(7, m.body_html)
-        .bind(8, m.snippet)
-        .bind(9, m.addresses.to)
-        .bind(10, m.addresses.cc)
-        .bind(11, m.addresses.bcc)
-        .bind(12, static_cast<std::int64_t>(m.attachments.size()))
-        .bind(13, std::int64_t{m.draft ? 1 : 0})
-        .bind(14, m.created_at)
-        .bind_optional_id(15, m.sent_at)
-        .run();
-    m.id = c.last_insert_rowid();
-    if (m.thread_id == 0) {
-      c.prepare(kSetThreadToSelf)->bind(1, m.id).run();
-      m.thread_id = m.id;
-    }
-    insert_attachments(c, m.id, m.attachments);
+    insert_message(c, m);
     TimeMs at = m.sent_at.value_or(m.created_at);
-    Folder own = m.draft ? Folder::drafts : Folder::sent;
-    c.prepare(kInsertAuthorEntry)
-        ->bind(1, m.author_id)
-        .bind(2, m.id)
-        .bind(3, folder_name(own))
-        .bind(4, at)
-        .run();
-    adjust_folder(c, m.author_id, own, 1, 0);
-    c.prepare(kAddCopies)->bind(1, 1).bind(2, m.id).run();
+    insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
     if (!m.draft) deliver(c, m, input, at);
     return m;
   });

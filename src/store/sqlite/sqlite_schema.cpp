@@ -162,6 +162,33 @@ CREATE TABLE devices (
 CREATE UNIQUE INDEX devices_address ON devices (platform, address);
 CREATE INDEX devices_user ON devices (user_id, id);
 )sql",
+    // 4: notices' push part, and the outbox. A queued row is due at next_attempt_at; a worker's
+    // claim leases it (leased = 1) by moving next_attempt_at past the lease.
+    R"sql(
+ALTER TABLE messages ADD COLUMN push_title TEXT;
+ALTER TABLE messages ADD COLUMN push_text TEXT;
+ALTER TABLE messages ADD COLUMN push_url TEXT;
+
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  message_id      INTEGER NOT NULL,
+  user_id         INTEGER NOT NULL,
+  channel         TEXT NOT NULL CHECK (channel IN ('email', 'push')),
+  device_id       INTEGER,
+  address         TEXT NOT NULL DEFAULT '',
+  status          TEXT NOT NULL
+                  CHECK (status IN ('queued', 'sent', 'failed', 'no_device', 'no_address',
+                                    'cancelled')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  leased          INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX deliveries_message ON deliveries (message_id, id);
+CREATE INDEX deliveries_due ON deliveries (channel, next_attempt_at) WHERE status = 'queued';
+)sql",
 };
 
 }  // namespace

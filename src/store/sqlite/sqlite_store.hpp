@@ -75,6 +75,16 @@ class SqliteStore final : public Store {
   std::optional<Device> find_device(Id id) override;
   Result<void> delete_device(Id id) override;
 
+  std::vector<UserContact> contacts_of(const std::vector<Id>& users) override;
+  Result<MessageRecord> save_notice(const NewNotice& notice) override;
+  std::optional<PushContent> push_content(Id message) override;
+  Page<DeliveryRecord> list_deliveries(Id message, const PageRequest& page) override;
+  std::vector<DeliveryJob> claim_deliveries(DeliveryChannel channel, TimeMs now, TimeMs lease_ms,
+                                            int limit) override;
+  Result<void> record_deliveries(const std::vector<DeliveryResult>& results, TimeMs now) override;
+  Result<void> release_deliveries(TimeMs now) override;
+  std::optional<TimeMs> next_delivery_due(DeliveryChannel channel) override;
+
  private:
   // Runs `fn` as one job of the writer and waits until it is committed. A constraint violation
   // becomes errc::conflict; a job whose result is an error is rolled back.
@@ -97,6 +107,8 @@ class SqliteStore final : public Store {
 // Reads the user columns selected by kUserColumns starting at column `first`.
 User read_user(const Statement& stmt, int first = 0);
 inline constexpr const char* kUserColumns = "id, username, display_name, email, role, created_at";
+// Reads the device columns "id, user_id, platform, name, address, p256dh, auth, created_at".
+Device read_device(const Statement& stmt, int first = 0);
 
 template <class F>
 auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
