@@ -2,13 +2,17 @@
 // of mailbox entries, so that the mail bars can be measured on a store of realistic size.
 //
 //   mailbox_generator --data DIR [--users 100000] [--entries 10000000] [--group-size 10000]
+//                     [--push-endpoint URL]
 //
 // Every user, "admin" included, gets the password "bench-password". Users are user1..userN;
 // the group "bench-group" holds the first --group-size of them. Each message has one author
-// copy (sent) and nine recipient copies (inbox, a quarter of them unread).
+// copy (sent) and nine recipient copies (inbox, a quarter of them unread). With
+// --push-endpoint, every user also gets an email address (userN@bench.invalid) and a Web Push
+// device whose endpoint is URL/N, for the notice bars.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,7 +30,13 @@ namespace {
 
 const Query kInsertUser{
     "INSERT INTO users (id, username, display_name, email, role, password_hash, created_at)"
-    " VALUES (?, ?, ?, NULL, ?, ?, ?)"};
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"};
+// A valid subscription's keys (RFC 8291's example receiver), the same for every device.
+const Query kInsertDevice{
+    "INSERT INTO devices (user_id, platform, name, address, p256dh, auth, created_at)"
+    " VALUES (?, 'webpush', 'bench browser', ?,"
+    " 'BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4',"
+    " 'BTBZMqHH6r4Tts7J_aSIgg', ?)"};
 const Query kInsertCounters{"INSERT INTO user_counters (user_id) VALUES (?)"};
 const Query kInsertGroup{
     "INSERT INTO groups (id, name, description, member_count, created_at) VALUES (1, 'bench-group',"
@@ -80,6 +90,7 @@ int main(int argc, char** argv) {
   const long users = arg(argc, argv, "--users", 100000);
   const long entries = arg(argc, argv, "--entries", 10000000);
   const long group_size = std::min(users, arg(argc, argv, "--group-size", 10000));
+  const std::string push_endpoint = arg_text(argc, argv, "--push-endpoint");
   const long messages = entries / 10;
   init_crypto();
   auto started = std::chrono::steady_clock::now();
@@ -95,15 +106,25 @@ int main(int argc, char** argv) {
   for (long id = 1; id <= users + 1; ++id) {
     bool admin = id == 1;
     std::string name = admin ? "admin" : "user" + std::to_string(id - 1);
+    std::optional<std::string> email;
+    if (!push_endpoint.empty() && !admin) email = name + "@bench.invalid";
     db.prepare(kInsertUser)
         ->bind(1, id)
         .bind(2, name)
         .bind(3, admin ? "Administrator" : "User " + std::to_string(id - 1))
-        .bind(4, admin ? "admin" : "user")
-        .bind(5, hash)
-        .bind(6, now)
+        .bind_optional(4, email)
+        .bind(5, admin ? "admin" : "user")
+        .bind(6, hash)
+        .bind(7, now)
         .run();
     db.prepare(kInsertCounters)->bind(1, id).run();
+    if (email) {
+      db.prepare(kInsertDevice)
+          ->bind(1, id)
+          .bind(2, push_endpoint + "/" + std::to_string(id))
+          .bind(3, now)
+          .run();
+    }
   }
   db.prepare(kInsertGroup)->bind(1, group_size).bind(2, now).run();
   for (long id = 2; id < 2 + group_size; ++id)
