@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcmark-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk jq python3
+  curl wrk jq python3 nodejs
 )
 
 missing=()
@@ -17,6 +17,7 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+command -v npm > /dev/null || missing+=(npm)  # NodeSource's nodejs carries its own npm
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing: ${missing[*]}"

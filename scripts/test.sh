@@ -9,6 +9,9 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
 scripts/install-deps.sh
+# The push tests' Node.js peers (web-push, jose), from the committed lock file.
+[ tests/peers/node_modules/.package-lock.json -nt tests/peers/package-lock.json ] ||
+  npm ci --prefix tests/peers --no-audit --no-fund
 jobs=$(nproc)
 
 echo "== format check"
