@@ -225,7 +225,8 @@ Result<Page<DeliveryRecord>> NoticeService::deliveries(const Principal& caller, 
 
 std::string NoticeService::idempotency_key(const DeliveryRecord& delivery) const {
   if (delivery.channel == DeliveryChannel::email) {
-    return "<" + email_message_id(delivery.id, delivery.message_id, options_.message_id_host) + ">";
+    return fmt::format(
+        "<{}>", email_message_id(delivery.id, delivery.message_id, options_.message_id_host));
   }
   return push_id(delivery.id);
 }
