@@ -1,6 +1,7 @@
 #include "delivery/email/smtp_sender.hpp"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
@@ -70,6 +71,17 @@ struct SmtpSender::Connection {
     return size * count;
   }
 
+  // After a failure libcurl may keep the connection cached in the middle of a dialogue (7.88
+  // does after a timeout), and would reuse it for the next send or wait for QUIT's reply when
+  // closing. Shutting the socket down makes it see a dead connection and drop it.
+  void discard() const {
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+        socket != CURL_SOCKET_BAD) {
+      ::shutdown(socket, SHUT_RDWR);
+    }
+  }
+
   // The last reply carrying `code`: libcurl may read further replies (QUIT's 221) after the
   // one that decided the transaction.
   std::string reply_with_code(long code) const {
@@ -91,6 +103,10 @@ SmtpSender::SmtpSender(SmtpConfig config) : connection_(std::make_unique<Connect
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  // Bounds the wait for QUIT's reply when a connection closes, which the overall timeout does
+  // not cover (libcurl's default is 120 s).
+  long timeout_s = std::max(1L, (timeout_ms + 999) / 1000);
+  curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout_s);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, connection_->error);
   curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(curl, CURLOPT_READFUNCTION, &Connection::on_read);
@@ -148,6 +164,7 @@ Outcome SmtpSender::send(const OutgoingEmail& email) {
     result.reply = connection.reply_with_code(reply_code);
     result.transport_error =
         connection.error[0] != '\0' ? connection.error : curl_easy_strerror(code);
+    if (!result.completed) connection.discard();
     // A relay may close an idle connection just as we reuse it. Sending again over a new
     // connection at once is the answer, not a retry after a backoff; at worst (a drop after
     // the end of DATA) the relay gets a second copy with the same Message-ID.
