@@ -12,7 +12,8 @@ Recipients choose the server's behaviour, so one server serves many cases:
   stall@...       the end of DATA is never answered
 Options: --auth LOGIN:PASSWORD (AUTH required, allowed without TLS), --tls-cert/--tls-key
 (offer STARTTLS), --require-tls (no MAIL before STARTTLS), --drop-second-mail (close the
-connection without a reply at the second MAIL of a connection).
+connection without a reply at the second MAIL of a connection), --discard (accept messages
+without storing them: for benchmarks).
 """
 import argparse
 import asyncio
@@ -70,8 +71,9 @@ def reply_for(code):
 
 
 class Handler:
-    def __init__(self, counter):
+    def __init__(self, counter, discard):
         self.counter = counter
+        self.discard = discard
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         match = re.match(r"rcpt(\d{3})@", address)
@@ -90,6 +92,8 @@ class Handler:
                 return reply_for(int(match.group(1)))
         self.counter.messages += 1
         number = self.counter.messages
+        if self.discard:
+            return f"250 2.0.0 OK queued as sink-{number}"
         envelope_info = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -122,6 +126,7 @@ def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--require-tls", action="store_true")
     parser.add_argument("--drop-second-mail", action="store_true")
+    parser.add_argument("--discard", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     # AUTH without TLS is what the tests ask for; aiosmtpd warns about it on every connection.
@@ -138,7 +143,7 @@ def main():
     if args.auth:
         options.update(authenticator=make_authenticator(args.auth), auth_required=True,
                        auth_require_tls=False)
-    handler = Handler(counter)
+    handler = Handler(counter, args.discard)
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
