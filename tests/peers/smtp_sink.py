@@ -11,7 +11,8 @@ Recipients choose the server's behaviour, so one server serves many cases:
   data<CODE>@...  the end of DATA is answered with CODE
   stall@...       the end of DATA is never answered
 Options: --auth LOGIN:PASSWORD (AUTH required, allowed without TLS), --tls-cert/--tls-key
-(offer STARTTLS), --require-tls (no MAIL before STARTTLS), --drop-second-mail (close the
+(offer STARTTLS), --implicit-tls (with the same cert and key: TLS from the first byte, as
+for smtps://, instead of STARTTLS), --require-tls (no MAIL before STARTTLS), --drop-second-mail (close the
 connection without a reply at the second MAIL of a connection), --discard (accept messages
 without storing them: for benchmarks).
 """
@@ -97,7 +98,7 @@ class Handler:
         envelope_info = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "login": session.auth_data if isinstance(session.auth_data, str) else None,
         }
         self.counter.write_atomically(f"{number}.json", json.dumps(envelope_info).encode())
@@ -124,6 +125,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--require-tls", action="store_true")
     parser.add_argument("--drop-second-mail", action="store_true")
     parser.add_argument("--discard", action="store_true")
@@ -138,6 +140,9 @@ def main():
     if args.tls_cert:
         tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls_context.load_cert_chain(args.tls_cert, args.tls_key)
+    implicit_tls = tls_context if args.implicit_tls else None
+    if args.implicit_tls:
+        tls_context = None
     options = dict(hostname="sink.test", tls_context=tls_context,
                    require_starttls=args.require_tls, data_size_limit=None)
     if args.auth:
@@ -149,7 +154,7 @@ def main():
     asyncio.set_event_loop(loop)
     server = loop.run_until_complete(loop.create_server(
         lambda: SinkSMTP(handler, counter, args.drop_second_mail, loop=loop, **options),
-        "127.0.0.1", args.port))
+        "127.0.0.1", args.port, ssl=implicit_tls))
     print(server.sockets[0].getsockname()[1], flush=True)
     loop.run_forever()
 

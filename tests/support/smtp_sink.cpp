@@ -48,7 +48,7 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-SmtpSink::SmtpSink(SmtpSinkOptions options) {
+SmtpSink::SmtpSink(SmtpSinkOptions options) : implicit_tls_(options.implicit_tls) {
   std::vector<std::string> args{kPython, HERALD_TEST_PEERS_DIR "/smtp_sink.py", "--dir",
                                 dir_.path().string()};
   if (!options.auth.empty()) args.insert(args.end(), {"--auth", options.auth});
@@ -56,6 +56,7 @@ SmtpSink::SmtpSink(SmtpSinkOptions options) {
     args.insert(args.end(),
                 {"--tls-cert", options.tls_cert.string(), "--tls-key", options.tls_key.string()});
   }
+  if (options.implicit_tls) args.emplace_back("--implicit-tls");
   if (options.require_tls) args.emplace_back("--require-tls");
   if (options.drop_second_mail) args.emplace_back("--drop-second-mail");
 
@@ -101,7 +102,7 @@ void SmtpSink::stop() noexcept {
 }
 
 std::string SmtpSink::url() const {
-  return "smtp://127.0.0.1:" + std::to_string(port_);
+  return (implicit_tls_ ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") + std::to_string(port_);
 }
 
 int SmtpSink::connections() const {

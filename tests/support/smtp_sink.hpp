@@ -13,6 +13,7 @@ struct SmtpSinkOptions {
   std::string auth;                // "login:password": AUTH required (allowed without TLS)
   std::filesystem::path tls_cert;  // with tls_key: offer STARTTLS
   std::filesystem::path tls_key;
+  bool implicit_tls = false;      // with tls_cert: TLS from the first byte (smtps://), no STARTTLS
   bool require_tls = false;       // refuse MAIL before STARTTLS
   bool drop_second_mail = false;  // close a connection at its second MAIL, without a reply
 };
@@ -39,7 +40,7 @@ class SmtpSink {
   SmtpSink& operator=(const SmtpSink&) = delete;
 
   unsigned short port() const noexcept { return port_; }
-  std::string url() const;  // smtp://127.0.0.1:PORT
+  std::string url() const;  // smtp://127.0.0.1:PORT, or smtps:// with implicit TLS
 
   // TCP connections accepted so far (a STARTTLS upgrade is not a new one).
   int connections() const;
@@ -56,6 +57,7 @@ class SmtpSink {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   unsigned short port_ = 0;
+  bool implicit_tls_ = false;
 };
 
 // Writes a self-signed certificate for 127.0.0.1 and localhost (cert.pem, key.pem in `dir`)

@@ -140,6 +140,7 @@ TEST(SmtpFaults, AuthWithTheRightPasswordIsSent) {
   Outcome outcome = SmtpSender(config).send(small_email());
   ASSERT_EQ(outcome.verdict, Verdict::sent) << outcome.detail;
   EXPECT_EQ(envelope(sink, 1).at("login").as_string(), "herald");
+  EXPECT_FALSE(envelope(sink, 1).at("tls").as_bool());
 }
 
 TEST(SmtpFaults, AuthWithAWrongPasswordFailsWith535) {
@@ -195,6 +196,20 @@ TEST_F(SmtpTls, OpportunisticStartTlsUsesTlsWhenOffered) {
   config.ca_file = cert().string();
   ASSERT_EQ(SmtpSender(config).send(small_email()).verdict, Verdict::sent);
   EXPECT_TRUE(envelope(sink, 1).at("tls").as_bool());
+}
+
+TEST_F(SmtpTls, SmtpsUrlSpeaksTlsFromTheFirstByte) {
+  SmtpSink sink({.tls_cert = cert(), .tls_key = key(), .implicit_tls = true});
+  auto config = config_for(sink);
+  ASSERT_EQ(config.url.rfind("smtps://", 0), 0u);
+  config.ca_file = cert().string();
+  SmtpSender sender(config);
+  for (int n = 1; n <= 2; ++n) {
+    Outcome outcome = sender.send(small_email("ana@example.org", n));
+    ASSERT_EQ(outcome.verdict, Verdict::sent) << outcome.detail;
+  }
+  EXPECT_TRUE(envelope(sink, 2).at("tls").as_bool());
+  EXPECT_EQ(sink.connections(), 1);
 }
 
 TEST_F(SmtpTls, RequiredStartTlsAgainstARelayWithoutItIsRetryAndSendsNothing) {
