@@ -94,6 +94,9 @@ struct SmtpSender::Connection {
 };
 
 SmtpSender::SmtpSender(SmtpConfig config) : connection_(std::make_unique<Connection>()) {
+  if (config.url.rfind("smtp://", 0) != 0 && config.url.rfind("smtps://", 0) != 0) {
+    throw std::invalid_argument("the SMTP URL must start with smtp:// or smtps://");
+  }
   init_curl_once();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
@@ -129,7 +132,7 @@ SmtpSender::SmtpSender(SmtpConfig config) : connection_(std::make_unique<Connect
 }
 
 SmtpSender::~SmtpSender() {
-  // Closes the cached connection, with QUIT.
+  // Closes the cached connection with QUIT, waiting at most `timeout` (in whole seconds).
   curl_easy_cleanup(connection_->curl);
 }
 

@@ -34,6 +34,8 @@ struct SmtpConfig {
 // for at most about `timeout` (twice when it retries a reused connection the relay had dropped).
 class SmtpSender {
  public:
+  // Connects on the first send. Throws std::invalid_argument for a URL that is not smtp:// or
+  // smtps://, a configuration error to report at start-up.
   explicit SmtpSender(SmtpConfig config);
   ~SmtpSender();
   SmtpSender(const SmtpSender&) = delete;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <stdexcept>
 
 #include "delivery/email/email_fixture.hpp"
 #include "delivery/email/smtp_sender.hpp"
@@ -51,6 +52,14 @@ TEST(SmtpFaults, NoServerListeningIsRetry) {
   Outcome outcome = SmtpSender(config).send(small_email());
   EXPECT_EQ(outcome.verdict, Verdict::retry);
   EXPECT_NE(outcome.detail.find("onnect"), std::string::npos) << outcome.detail;
+}
+
+TEST(SmtpFaults, AUrlOfAnotherProtocolIsRefusedAtStartUp) {
+  SmtpConfig config;
+  for (std::string url : {"http://127.0.0.1:25", "127.0.0.1:25", "file:///etc/passwd", ""}) {
+    config.url = url;
+    EXPECT_THROW(SmtpSender{config}, std::invalid_argument) << url;
+  }
 }
 
 TEST(SmtpFaults, TemporaryRefusalsAreRetry) {
