@@ -118,9 +118,16 @@ ApiResponse remove_device(RequestContext& ctx) {
   return no_content();
 }
 
+ApiResponse vapid_key(RequestContext& ctx) {
+  auto caller = ctx.principal();
+  if (!caller) return error_response(caller.error());
+  return json_response(200, json::object{{"public_key", ctx.services().vapid_public_key}});
+}
+
 }  // namespace
 
 void add_device_routes(Router& router) {
+  router.add(Method::get, "/api/v1/push/vapid", Execution::io_thread, vapid_key);
   router.add(Method::get, "/api/v1/devices", Execution::io_thread, list_devices);
   router.add(Method::post, "/api/v1/devices", Execution::worker, register_device);
   router.add(Method::del, "/api/v1/devices/{id}", Execution::worker, remove_device);

@@ -39,6 +39,7 @@ struct Services {
   live::Hub& live;
   LiveTickets& tickets;
   NoticeService& notices;
+  std::string vapid_public_key;             // for browsers' push subscriptions
   std::function<void()> deliveries_queued;  // wakes the outbox after a commit
 };
 

@@ -99,7 +99,7 @@ int serve(const ServeOptions& options) {
 
   DeliverySetup delivery;
   try {
-    delivery = prepare_delivery(options.delivery, options.data_dir, *blob_files, *store);
+    delivery = prepare_delivery(options.delivery, options.data_dir, *blob_files, *store, clock);
   } catch (const std::exception& e) {
     spdlog::error("cannot prepare delivery: {}", e.what());
     return 1;
@@ -137,7 +137,16 @@ int serve(const ServeOptions& options) {
   live_options.hello_timeout = std::min(live_options.hello_timeout, live_options.heartbeat);
   live::Hub hub(pool, live_options);
   LiveTickets tickets;
-  api::Services services{*store, auth, directory, mail, blobs, hub, tickets, notices, [&outbox] {
+  api::Services services{*store,
+                         auth,
+                         directory,
+                         mail,
+                         blobs,
+                         hub,
+                         tickets,
+                         notices,
+                         delivery.vapid_public_key,
+                         [&outbox] {
                            outbox.notify(DeliveryChannel::email);
                            outbox.notify(DeliveryChannel::push);
                          }};
