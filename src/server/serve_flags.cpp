@@ -72,6 +72,49 @@ void add_serve_flags(CLI::App& serve, ServeOptions& options) {
   serve.add_option("--mail-from", options.delivery.mail_from, "the From address of emails")
       ->envname("HERALD_MAIL_FROM");
   serve
+      .add_option("--vapid-key", options.delivery.vapid_key_file,
+                  "PEM file of the Web Push (VAPID) key; made at first start (default: "
+                  "vapid.pem in the data folder)")
+      ->envname("HERALD_VAPID_KEY");
+  serve
+      .add_option("--vapid-subject", options.delivery.vapid_subject,
+                  "who runs this server, for push services: mailto:ADDRESS or https://URL "
+                  "(default: mailto: the --mail-from address)")
+      ->envname("HERALD_VAPID_SUBJECT");
+  serve
+      .add_option("--apns-key", options.delivery.apns_key_file,
+                  "the .p8 key file of Apple Push Notifications (APNs is off without it)")
+      ->envname("HERALD_APNS_KEY");
+  serve.add_option("--apns-key-id", options.delivery.apns_key_id, "the APNs key's Key ID")
+      ->envname("HERALD_APNS_KEY_ID");
+  serve.add_option("--apns-team-id", options.delivery.apns_team_id, "the Apple developer Team ID")
+      ->envname("HERALD_APNS_TEAM_ID");
+  serve.add_option("--apns-topic", options.delivery.apns_topic, "the app's bundle id")
+      ->envname("HERALD_APNS_TOPIC");
+  serve
+      .add_option("--apns-url", options.delivery.apns_url,
+                  "APNs endpoint (https://api.sandbox.push.apple.com for development builds)")
+      ->envname("HERALD_APNS_URL")
+      ->capture_default_str();
+  serve
+      .add_option("--fcm-credentials", options.delivery.fcm_credentials,
+                  "a Firebase service account's JSON key file (FCM is off without it)")
+      ->envname("HERALD_FCM_CREDENTIALS");
+  serve.add_option("--fcm-url", options.delivery.fcm_url, "FCM endpoint")
+      ->envname("HERALD_FCM_URL")
+      ->capture_default_str();
+  serve
+      .add_option("--push-ca-file", options.delivery.push_ca_file,
+                  "PEM file of the CA that signs push services' certificates (default: the "
+                  "system's)")
+      ->envname("HERALD_PUSH_CA_FILE");
+  serve
+      .add_option("--delivery-timeout", options.delivery.timeout_ms,
+                  "milliseconds one email or push may take before it is retried")
+      ->envname("HERALD_DELIVERY_TIMEOUT")
+      ->check(CLI::Range(100, 600'000))
+      ->capture_default_str();
+  serve
       .add_option("--email-workers", options.delivery.email_workers,
                   "threads sending email, each with its own SMTP connection")
       ->envname("HERALD_EMAIL_WORKERS")
