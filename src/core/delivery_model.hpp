@@ -71,7 +71,7 @@ struct UserContact {
   std::string username;
   std::string display_name;
   std::string email;  // empty: none
-  std::vector<Device> devices;
+  std::vector<Device> devices;  // id, user_id and platform
 };
 
 // A queued row a worker has claimed, with what it needs to send it.

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
+#include <mutex>
+
 #include <sqlite3.h>
 
 namespace herald::sqlite {
@@ -86,7 +88,22 @@ std::string_view Statement::column_blob(int index) const {
           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
 }
 
+namespace {
+
+// SQLite counts every allocation under a global mutex unless told not to; we never read the
+// counts, and every statement of a large write allocates.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+  });
+}
+
+}  // namespace
+
 Connection::Connection(const std::string& path, Mode mode) {
+  configure_sqlite_once();
   int flags =
       SQLITE_OPEN_NOMUTEX |
       (mode == Mode::writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);

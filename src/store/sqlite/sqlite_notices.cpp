@@ -1,6 +1,9 @@
 // SqliteStore: notices (the message, bell items and delivery rows in one transaction) and the
 // contacts a notice is planned from.
+#include <iterator>
 #include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "store/sqlite/sqlite_mail_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -11,13 +14,53 @@ namespace {
 const Query kContactUsers{
     "SELECT id, username, display_name, COALESCE(email, '') FROM users"
     " WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL"};
+// Planning needs a device's id and platform only.
 const Query kContactDevices{
-    "SELECT id, user_id, platform, name, address, p256dh, auth, created_at FROM devices"
+    "SELECT id, user_id, platform FROM devices"
     " WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, id"};
-const Query kInsertDelivery{
+// Every row in one statement, from [[user, channel, device, address, status, error], ...]:
+// stepping one prepared statement per row costs twice as much.
+const Query kInsertDeliveries{
     "INSERT INTO deliveries (message_id, user_id, channel, device_id, address, status,"
-    " next_attempt_at, last_error, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-    " ?8, ?9, ?9)"};
+    " next_attempt_at, last_error, created_at, updated_at)"
+    " SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4,"
+    " CASE WHEN value->>4 = 'queued' THEN ?2 END, value->>5, ?2, ?2 FROM json_each(?3)"};
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+std::string deliveries_json(const std::vector<NewDelivery>& deliveries) {
+  std::string out;
+  out.reserve(deliveries.size() * 64 + 2);
+  out.push_back('[');
+  for (const auto& d : deliveries) {
+    if (out.size() > 1) out.push_back(',');
+    fmt::format_to(std::back_inserter(out), "[{},\"{}\",", d.user_id, channel_name(d.channel));
+    if (d.device_id) {
+      fmt::format_to(std::back_inserter(out), "{},", *d.device_id);
+    } else {
+      out += "null,";
+    }
+    append_json_string(out, d.address);
+    fmt::format_to(std::back_inserter(out), ",\"{}\",", delivery_status_name(d.status));
+    append_json_string(out, d.last_error);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
 const Query kPushContent{"SELECT push_title, push_text, push_url FROM messages WHERE id = ?"};
 
 }  // namespace
@@ -42,7 +85,10 @@ std::vector<UserContact> SqliteStore::contacts_of(const std::vector<Id>& users) 
       auto stmt = c.prepare(kContactDevices);
       stmt->bind(1, ids);
       while (stmt->step()) {
-        Device device = read_device(*stmt);
+        Device device;
+        device.id = stmt->column_int(0);
+        device.user_id = stmt->column_int(1);
+        device.platform = parse_platform(stmt->column_text(2)).value_or(DevicePlatform::webpush);
         if (auto it = by_id.find(device.user_id); it != by_id.end()) {
           it->second.devices.push_back(std::move(device));
         }
@@ -68,20 +114,12 @@ Result<MessageRecord> SqliteStore::save_notice(const NewNotice& notice) {
           c, m, json_id_array(notice.recipients),
           {notice.notification_title, notice.notification_text, notice.notification_url}, at);
     }
-    auto insert = c.prepare(kInsertDelivery);
-    for (const auto& delivery : notice.deliveries) {
-      bool queued = delivery.status == DeliveryStatus::queued;
-      insert->bind(1, m.id)
-          .bind(2, delivery.user_id)
-          .bind(3, channel_name(delivery.channel))
-          .bind_optional_id(4, delivery.device_id)
-          .bind(5, delivery.address)
-          .bind(6, delivery_status_name(delivery.status))
-          .bind_optional_id(7, queued ? std::optional<TimeMs>(at) : std::nullopt)
-          .bind(8, delivery.last_error)
-          .bind(9, at);
-      insert->run();
-      insert->reset();
+    if (!notice.deliveries.empty()) {
+      c.prepare(kInsertDeliveries)
+          ->bind(1, m.id)
+          .bind(2, at)
+          .bind(3, deliveries_json(notice.deliveries))
+          .run();
     }
     return m;
   });
