@@ -16,8 +16,11 @@ work=$(mktemp -d "$queue_parent/herald-smtp-bench.XXXXXX")
 sink_pid=""
 postfix_started=0
 cleanup() {
-  [ "$postfix_started" -eq 1 ] && postfix -c "$work/etc" stop > /dev/null 2>&1
-  [ -n "$sink_pid" ] && kill "$sink_pid" 2> /dev/null && wait "$sink_pid" 2> /dev/null
+  if [ "$postfix_started" -eq 1 ]; then postfix -c "$work/etc" stop > /dev/null 2>&1 || true; fi
+  if [ -n "$sink_pid" ]; then
+    kill "$sink_pid" 2> /dev/null || true
+    wait "$sink_pid" 2> /dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
