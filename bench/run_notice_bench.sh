@@ -54,11 +54,14 @@ admin=$(curl -s "127.0.0.1:$port/api/v1/login" \
 body='{"to":["group:1"],"push":{"text":"Fire drill at noon","url":"https://school.example/d"},"email":{"subject":"Fire drill","body":"At **noon**, everyone outside."}}'
 curl -s "127.0.0.1:$port/api/v1/notices" -H "Authorization: Bearer $admin" -d "$body" |
   jq -c '{recipient_count, summary}'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+before=$(cpu_ticks)
 echo -n "notice to 10,000 users (push + email), one at a time: "
 "$load" --port "$port" --method POST --path /api/v1/notices --token "$admin" --body "$body" \
   --connections 1 --requests 20 --seconds 120
+echo "server CPU per notice: $(( ($(cpu_ticks) - before) * 1000 / $(getconf CLK_TCK) / 20 )) ms"
 if [ -n "${BENCH_PERF:-}" ]; then  # BENCH_PERF=FILE: a CPU profile of five more notices
-  perf record -e cpu-clock -g -p "$server_pid" -o "$BENCH_PERF" 2> /dev/null &
+  perf record -e cpu-clock --call-graph dwarf,16384 -F 500 -p "$server_pid" -o "$BENCH_PERF" 2> /dev/null &
   perf_pid=$!
   sleep 1
   "$load" --port "$port" --method POST --path /api/v1/notices --token "$admin" --body "$body" \
