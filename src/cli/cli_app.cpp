@@ -30,6 +30,25 @@ std::optional<std::string> find_id_by(ClientContext& ctx, const ApiReply& reply,
   return std::nullopt;
 }
 
+std::optional<std::string> resolve_address(ClientContext& ctx, const ApiClient& client,
+                                           const std::string& text) {
+  if (text == "all" || text.find(':') != std::string::npos) return text;
+  auto reply = client.get("/api/v1/directory?limit=200&q=" + url_encode(text));
+  if (!reply.ok()) {
+    report_failure(ctx, reply);
+    return std::nullopt;
+  }
+  for (const auto& item : reply.json.at("items").as_array()) {
+    const auto& entry = item.as_object();
+    bool user = entry.at("type").as_string() == "user";
+    const char* field = user ? "username" : "name";
+    if (text_of(entry.at(field)) == text) return text_of(entry.at("address"));
+  }
+  print_error("no user or group named '" + text + "' that you may write to");
+  ctx.exit_code = 1;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string ClientContext::server_url() const {
@@ -59,6 +78,7 @@ void add_client_commands(CLI::App& app, ClientContext& ctx) {
   add_mailbox_commands(app, ctx);
   add_live_commands(app, ctx);
   add_device_commands(app, ctx);
+  add_notice_commands(app, ctx);
 }
 
 std::optional<std::string> resolve_user(ClientContext& ctx, const ApiClient& client,
@@ -73,6 +93,17 @@ std::optional<std::string> resolve_group(ClientContext& ctx, const ApiClient& cl
   if (all_digits(id_or_name)) return id_or_name;
   auto reply = client.get("/api/v1/groups?limit=200&q=" + url_encode(id_or_name));
   return find_id_by(ctx, reply, "name", id_or_name, "group");
+}
+
+std::optional<boost::json::array> resolve_addresses(ClientContext& ctx, const ApiClient& client,
+                                                    const std::vector<std::string>& names) {
+  boost::json::array out;
+  for (const auto& name : names) {
+    auto address = resolve_address(ctx, client, name);
+    if (!address) return std::nullopt;
+    out.push_back(boost::json::value(*address));
+  }
+  return out;
 }
 
 }  // namespace herald::cli

@@ -3,6 +3,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
 
 #include "cli/api_client.hpp"
 
@@ -32,6 +35,7 @@ void add_mail_commands(CLI::App& app, ClientContext& ctx);
 void add_mailbox_commands(CLI::App& app, ClientContext& ctx);
 void add_live_commands(CLI::App& app, ClientContext& ctx);
 void add_device_commands(CLI::App& app, ClientContext& ctx);
+void add_notice_commands(CLI::App& app, ClientContext& ctx);
 
 // A user's id from an id or a username; a group's id from an id or a name. Prints the reason
 // and sets ctx.exit_code when it cannot.
@@ -39,5 +43,11 @@ std::optional<std::string> resolve_user(ClientContext& ctx, const ApiClient& cli
                                         const std::string& id_or_name);
 std::optional<std::string> resolve_group(ClientContext& ctx, const ApiClient& client,
                                          const std::string& id_or_name);
+
+// Recipient addresses as the API takes them: "user:3", "group:2", "device:7" and "all" pass as
+// they are; a bare username or group name is looked up in the directory. Prints the reason and
+// sets ctx.exit_code when a name matches nothing the caller may write to.
+std::optional<boost::json::array> resolve_addresses(ClientContext& ctx, const ApiClient& client,
+                                                    const std::vector<std::string>& names);
 
 }  // namespace herald::cli

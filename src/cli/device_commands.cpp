@@ -14,11 +14,6 @@
 namespace herald::cli {
 namespace {
 
-std::string shortened(std::string text, std::size_t width) {
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
-}
-
 void list_devices(ClientContext& ctx, const std::string& user) {
   std::vector<std::vector<std::string>> rows{
       {"ID", "PLATFORM", "NAME", "ENDPOINT OR TOKEN", "REGISTERED"}};

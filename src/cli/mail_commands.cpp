@@ -25,37 +25,6 @@ struct ComposeArgs {
   bool text = false;
 };
 
-// "user:3", "group:2" and "all" pass as they are; a bare name is looked up in the directory.
-std::optional<std::string> resolve_address(ClientContext& ctx, const ApiClient& client,
-                                           const std::string& text) {
-  if (text == "all" || text.find(':') != std::string::npos) return text;
-  auto reply = client.get("/api/v1/directory?limit=200&q=" + url_encode(text));
-  if (!reply.ok()) {
-    report_failure(ctx, reply);
-    return std::nullopt;
-  }
-  for (const auto& item : reply.json.at("items").as_array()) {
-    const auto& entry = item.as_object();
-    bool user = entry.at("type").as_string() == "user";
-    const char* field = user ? "username" : "name";
-    if (text_of(entry.at(field)) == text) return text_of(entry.at("address"));
-  }
-  print_error("no user or group named '" + text + "' that you may write to");
-  ctx.exit_code = 1;
-  return std::nullopt;
-}
-
-std::optional<boost::json::array> resolve_all(ClientContext& ctx, const ApiClient& client,
-                                              const std::vector<std::string>& names) {
-  boost::json::array out;
-  for (const auto& name : names) {
-    auto address = resolve_address(ctx, client, name);
-    if (!address) return std::nullopt;
-    out.push_back(boost::json::value(*address));
-  }
-  return out;
-}
-
 // The message body from --body, --body-file, or standard input when neither is given.
 std::optional<std::string> read_body(ClientContext& ctx, const ComposeArgs& args, bool needed) {
   if (!args.body.empty()) return args.body;
@@ -78,7 +47,7 @@ std::optional<boost::json::object> compose_body(ClientContext& ctx, const ApiCli
   boost::json::object body;
   for (auto [key, list] : {std::pair{"to", &args.to}, {"cc", &args.cc}, {"bcc", &args.bcc}}) {
     if (list->empty()) continue;
-    auto resolved = resolve_all(ctx, client, *list);
+    auto resolved = resolve_addresses(ctx, client, *list);
     if (!resolved) return std::nullopt;
     body[key] = std::move(*resolved);
   }

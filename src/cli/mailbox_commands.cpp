@@ -1,4 +1,5 @@
-// herald inbox, read, trash, restore, purge, attachment, bell: the mailbox from the terminal.
+// herald inbox, read, trash, restore, purge, attachment, bell [read|delete]: the mailbox from the
+// terminal.
 #include <fstream>
 
 #include <CLI/CLI.hpp>
@@ -133,6 +134,19 @@ void bell(ClientContext& ctx) {
   print_table(rows);
 }
 
+void mark_bell_item_read(ClientContext& ctx, const std::string& id) {
+  auto reply =
+      ctx.client().send("POST", "/api/v1/notifications/" + url_encode(id) + "/read", nullptr);
+  if (!reply.ok()) return report_failure(ctx, reply);
+  std::printf("marked notification %s read\n", id.c_str());
+}
+
+void delete_bell_item(ClientContext& ctx, const std::string& id) {
+  auto reply = ctx.client().del("/api/v1/notifications/" + url_encode(id));
+  if (!reply.ok()) return report_failure(ctx, reply);
+  std::printf("deleted notification %s\n", id.c_str());
+}
+
 }  // namespace
 
 void add_mailbox_commands(CLI::App& app, ClientContext& ctx) {
@@ -173,7 +187,20 @@ void add_mailbox_commands(CLI::App& app, ClientContext& ctx) {
   attachment->add_option("--output,-o", *output, "file to write (default: the id)");
   attachment->callback([&ctx, id, output] { save_attachment(ctx, *id, *output); });
 
-  app.add_subcommand("bell", "list your notifications")->callback([&ctx] { bell(ctx); });
+  auto* bell_cmd =
+      app.add_subcommand("bell", "list your notifications (* unread), or read|delete one");
+  bell_cmd->require_subcommand(0, 1);
+  // CLI11 runs a parent's callback after its subcommand's: list only when none was given.
+  bell_cmd->callback([&ctx, bell_cmd] {
+    if (bell_cmd->get_subcommands().empty()) bell(ctx);
+  });
+  auto bell_id = std::make_shared<std::string>();
+  auto* bell_read = bell_cmd->add_subcommand("read", "mark a notification read");
+  bell_read->add_option("id", *bell_id, "notification id, as 'bell' lists it")->required();
+  bell_read->callback([&ctx, bell_id] { mark_bell_item_read(ctx, *bell_id); });
+  auto* bell_delete = bell_cmd->add_subcommand("delete", "delete a notification");
+  bell_delete->add_option("id", *bell_id, "notification id, as 'bell' lists it")->required();
+  bell_delete->callback([&ctx, bell_id] { delete_bell_item(ctx, *bell_id); });
 }
 
 }  // namespace herald::cli

@@ -16,6 +16,11 @@ std::string text_of(const boost::json::value& value) {
   return boost::json::serialize(value);
 }
 
+std::string shortened(std::string text, std::size_t width) {
+  if (text.size() > width) text = text.substr(0, width - 3) + "...";
+  return text;
+}
+
 void print_error(const std::string& message) {
   std::fprintf(stderr, "herald: %s\n", message.c_str());
 }

@@ -15,6 +15,8 @@ struct ClientContext;
 
 // A JSON scalar as text: strings bare, null as "-".
 std::string text_of(const boost::json::value& value);
+// `text` cut to `width` characters, ending in "..." when it was longer.
+std::string shortened(std::string text, std::size_t width);
 
 void print_error(const std::string& message);
 // Prints why the request failed and sets the exit code.
