@@ -16,8 +16,8 @@ class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
 
-  // The email address and devices (id and platform only) of each user, in the order given;
-  // unknown users are skipped.
+  // The email address and devices (id and platform only) of each user, by user id; unknown
+  // users are skipped.
   virtual std::vector<UserContact> contacts_of(const std::vector<Id>& users) = 0;
 
   // Writes the notice, the author's copy in `sent`, the bell items and their counters, and every

@@ -60,13 +60,13 @@ class OutboxStoreSuite : public ::testing::TestWithParam<StoreFactory> {
 TEST_P(OutboxStoreSuite, ContactsCarryAddressesAndDevices) {
   add_phone();
   auto contacts = store_->contacts_of({bob_.id, ann_.id, 99999});
-  ASSERT_EQ(contacts.size(), 2u);  // the unknown user is skipped, the order kept
-  EXPECT_EQ(contacts[0].user_id, bob_.id);
-  EXPECT_EQ(contacts[0].email, "");
-  EXPECT_TRUE(contacts[0].devices.empty());
-  EXPECT_EQ(contacts[1].email, "ann@example.org");
-  ASSERT_EQ(contacts[1].devices.size(), 1u);
-  EXPECT_EQ(contacts[1].devices[0].platform, DevicePlatform::fcm);
+  ASSERT_EQ(contacts.size(), 2u);  // the unknown user is skipped, the rest by id
+  EXPECT_EQ(contacts[1].user_id, bob_.id);
+  EXPECT_EQ(contacts[1].email, "");
+  EXPECT_TRUE(contacts[1].devices.empty());
+  EXPECT_EQ(contacts[0].email, "ann@example.org");
+  ASSERT_EQ(contacts[0].devices.size(), 1u);
+  EXPECT_EQ(contacts[0].devices[0].platform, DevicePlatform::fcm);
 }
 
 TEST_P(OutboxStoreSuite, ANoticeWritesBellItemsAndDeliveryRowsTogether) {
@@ -93,6 +93,30 @@ TEST_P(OutboxStoreSuite, ANoticeWritesBellItemsAndDeliveryRowsTogether) {
   EXPECT_EQ(rows.items[2].last_error, "no \"email\" address\\\n");  // any text survives
   EXPECT_FALSE(rows.items[2].next_attempt_at);
   EXPECT_EQ(store_->list_deliveries(notice.id, {*rows.next_after, 3}).items.size(), 1u);
+}
+
+TEST_P(OutboxStoreSuite, ALargeNoticeKeepsEveryRowInOrder) {
+  NewNotice notice;
+  notice.message.kind = MessageKind::notice;
+  notice.message.author_id = author_.id;
+  notice.message.subject = "Many";
+  notice.message.created_at = 5'000;
+  for (int i = 0; i < 150; ++i) {  // two full batches of rows and a tail
+    bool odd = i % 2 == 1;
+    notice.deliveries.push_back({odd ? bob_.id : ann_.id, DeliveryChannel::email, std::nullopt,
+                                 "a" + std::to_string(i) + "@x.test",
+                                 odd ? DeliveryStatus::no_address : DeliveryStatus::queued, ""});
+  }
+  MessageRecord saved = store_->save_notice(notice).value();
+  auto rows = store_->list_deliveries(saved.id, {0, 200}).items;
+  ASSERT_EQ(rows.size(), 150u);
+  for (int i = 0; i < 150; ++i) {
+    bool odd = i % 2 == 1;
+    EXPECT_EQ(rows[i].address, "a" + std::to_string(i) + "@x.test");
+    EXPECT_EQ(rows[i].user_id, odd ? bob_.id : ann_.id);
+    EXPECT_EQ(rows[i].status, odd ? DeliveryStatus::no_address : DeliveryStatus::queued);
+    EXPECT_EQ(rows[i].next_attempt_at, odd ? std::nullopt : std::optional<TimeMs>(5'000));
+  }
 }
 
 TEST_P(OutboxStoreSuite, AClaimLeasesRowsSoNoOtherWorkerTakesThem) {

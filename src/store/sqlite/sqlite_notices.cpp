@@ -1,7 +1,5 @@
 // SqliteStore: notices (the message, bell items and delivery rows in one transaction) and the
 // contacts a notice is planned from.
-#include <iterator>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -13,54 +11,68 @@ namespace {
 
 const Query kContactUsers{
     "SELECT id, username, display_name, COALESCE(email, '') FROM users"
-    " WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL"};
+    " WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL ORDER BY id"};
 // Planning needs a device's id and platform only.
 const Query kContactDevices{
     "SELECT id, user_id, platform FROM devices"
     " WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, id"};
-// Every row in one statement, from [[user, channel, device, address, status, error], ...]:
-// stepping one prepared statement per row costs twice as much.
-const Query kInsertDeliveries{
-    "INSERT INTO deliveries (message_id, user_id, channel, device_id, address, status,"
-    " next_attempt_at, last_error, created_at, updated_at)"
-    " SELECT ?1, value->>0, value->>1, value->>2, value->>3, value->>4,"
-    " CASE WHEN value->>4 = 'queued' THEN ?2 END, value->>5, ?2, ?2 FROM json_each(?3)"};
+// Delivery rows go in kDeliveryBatch at a time, one statement with a VALUES row each, the rest
+// one by one: stepping one statement per row of a large notice costs twice as much.
+constexpr int kDeliveryBatch = 64;
+constexpr int kDeliveryParams = 7;  // per row, after ?1 (message) and ?2 (time)
 
-void append_json_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out.push_back(c);
-    }
+std::string delivery_values_sql(int rows) {
+  std::string sql =
+      "INSERT INTO deliveries (message_id, user_id, channel, device_id, address, status,"
+      " next_attempt_at, last_error, created_at, updated_at) VALUES ";
+  for (int row = 0; row < rows; ++row) {
+    int p = 3 + row * kDeliveryParams;
+    sql += fmt::format("{}(?1, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?2, ?2)", row ? ", " : "", p,
+                       p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
   }
-  out.push_back('"');
+  return sql;
 }
 
-std::string deliveries_json(const std::vector<NewDelivery>& deliveries) {
-  std::string out;
-  out.reserve(deliveries.size() * 64 + 2);
-  out.push_back('[');
-  for (const auto& d : deliveries) {
-    if (out.size() > 1) out.push_back(',');
-    fmt::format_to(std::back_inserter(out), "[{},\"{}\",", d.user_id, channel_name(d.channel));
-    if (d.device_id) {
-      fmt::format_to(std::back_inserter(out), "{},", *d.device_id);
-    } else {
-      out += "null,";
-    }
-    append_json_string(out, d.address);
-    fmt::format_to(std::back_inserter(out), ",\"{}\",", delivery_status_name(d.status));
-    append_json_string(out, d.last_error);
-    out.push_back(']');
-  }
-  out.push_back(']');
-  return out;
+const std::string kInsertDeliveryBatchSql = delivery_values_sql(kDeliveryBatch);
+const std::string kInsertDeliverySql = delivery_values_sql(1);
+const Query kInsertDeliveryBatch{kInsertDeliveryBatchSql.c_str()};
+const Query kInsertDelivery{kInsertDeliverySql.c_str()};
+
+void bind_delivery(Statement& stmt, int row, const NewDelivery& d, TimeMs at) {
+  int p = 3 + row * kDeliveryParams;
+  bool queued = d.status == DeliveryStatus::queued;
+  stmt.bind(p, d.user_id)
+      .bind(p + 1, channel_name(d.channel))
+      .bind_optional_id(p + 2, d.device_id)
+      .bind(p + 3, d.address)
+      .bind(p + 4, delivery_status_name(d.status))
+      .bind_optional_id(p + 5, queued ? std::optional<TimeMs>(at) : std::nullopt)
+      .bind(p + 6, d.last_error);
 }
+
+void insert_deliveries(Connection& c, Id message, TimeMs at,
+                       const std::vector<NewDelivery>& deliveries) {
+  std::size_t next = 0;
+  if (deliveries.size() >= static_cast<std::size_t>(kDeliveryBatch)) {
+    auto batch = c.prepare(kInsertDeliveryBatch);
+    for (; next + kDeliveryBatch <= deliveries.size(); next += kDeliveryBatch) {
+      batch->bind(1, message).bind(2, at);
+      for (int row = 0; row < kDeliveryBatch; ++row) {
+        bind_delivery(*batch, row, deliveries[next + row], at);
+      }
+      batch->run();
+      batch->reset();
+    }
+  }
+  auto single = c.prepare(kInsertDelivery);
+  for (; next < deliveries.size(); ++next) {
+    single->bind(1, message).bind(2, at);
+    bind_delivery(*single, 0, deliveries[next], at);
+    single->run();
+    single->reset();
+  }
+}
+
 const Query kPushContent{"SELECT push_title, push_text, push_url FROM messages WHERE id = ?"};
 
 }  // namespace
@@ -68,36 +80,32 @@ const Query kPushContent{"SELECT push_title, push_text, push_url FROM messages W
 std::vector<UserContact> SqliteStore::contacts_of(const std::vector<Id>& users) {
   return read([&](Connection& c) {
     std::string ids = json_id_array(users);
-    std::unordered_map<Id, UserContact> by_id;
+    std::vector<UserContact> out;
+    out.reserve(users.size());
     {
       auto stmt = c.prepare(kContactUsers);
       stmt->bind(1, ids);
       while (stmt->step()) {
-        UserContact contact;
+        UserContact& contact = out.emplace_back();
         contact.user_id = stmt->column_int(0);
         contact.username = stmt->column_text(1);
         contact.display_name = stmt->column_text(2);
         contact.email = stmt->column_text(3);
-        by_id.emplace(contact.user_id, std::move(contact));
       }
     }
-    {
-      auto stmt = c.prepare(kContactDevices);
-      stmt->bind(1, ids);
-      while (stmt->step()) {
-        Device device;
-        device.id = stmt->column_int(0);
-        device.user_id = stmt->column_int(1);
-        device.platform = parse_platform(stmt->column_text(2)).value_or(DevicePlatform::webpush);
-        if (auto it = by_id.find(device.user_id); it != by_id.end()) {
-          it->second.devices.push_back(std::move(device));
-        }
+    // Both lists are in user id order: walk them together.
+    auto owner = out.begin();
+    auto stmt = c.prepare(kContactDevices);
+    stmt->bind(1, ids);
+    while (stmt->step()) {
+      Device device;
+      device.id = stmt->column_int(0);
+      device.user_id = stmt->column_int(1);
+      device.platform = parse_platform(stmt->column_text(2)).value_or(DevicePlatform::webpush);
+      while (owner != out.end() && owner->user_id < device.user_id) ++owner;
+      if (owner != out.end() && owner->user_id == device.user_id) {
+        owner->devices.push_back(std::move(device));
       }
-    }
-    std::vector<UserContact> out;
-    out.reserve(by_id.size());
-    for (Id user : users) {
-      if (auto it = by_id.find(user); it != by_id.end()) out.push_back(std::move(it->second));
     }
     return out;
   });
@@ -114,13 +122,7 @@ Result<MessageRecord> SqliteStore::save_notice(const NewNotice& notice) {
           c, m, json_id_array(notice.recipients),
           {notice.notification_title, notice.notification_text, notice.notification_url}, at);
     }
-    if (!notice.deliveries.empty()) {
-      c.prepare(kInsertDeliveries)
-          ->bind(1, m.id)
-          .bind(2, at)
-          .bind(3, deliveries_json(notice.deliveries))
-          .run();
-    }
+    insert_deliveries(c, m.id, at, notice.deliveries);
     return m;
   });
   if (!notice.recipients.empty()) user_mirror_.invalidate(notice.recipients);
