@@ -70,7 +70,7 @@ struct UserContact {
   Id user_id = 0;
   std::string username;
   std::string display_name;
-  std::string email;  // empty: none
+  std::string email;            // empty: none
   std::vector<Device> devices;  // id, user_id and platform
 };
 
