@@ -45,6 +45,33 @@ TEST_F(LiveEvents, NewMailReachesEachRecipientsSessions) {
   EXPECT_FALSE(other.next_of_type("message.new", 300ms));
 }
 
+TEST_F(LiveEvents, ANoticeReachesTheBellOfEachRecipientOnline) {
+  auto reader = make_account("reader");
+  auto bystander = make_account("bystander");
+  WsClient ws(port(), "/api/v1/live", bearer(reader.token));
+  WsClient other(port(), "/api/v1/live", bearer(bystander.token));
+  ASSERT_TRUE(ws.next_of_type("welcome"));
+  ASSERT_TRUE(other.next_of_type("welcome"));
+  auto sent = http().post(
+      "/api/v1/notices",
+      json_text(
+          {{"to", list({user(reader.id)})},
+           {"push", {{"text", "Fire drill at noon"}, {"url", "https://school.example/drill"}}}}),
+      admin_token_);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  auto bell = ws.next_of_type("notification.new");
+  ASSERT_TRUE(bell);
+  const auto& item = bell->at("notification");
+  EXPECT_EQ(item.at("kind").as_string(), "notice");
+  EXPECT_EQ(item.at("message_id"), sent.json().at("id"));
+  EXPECT_EQ(item.at("text").as_string(), "Fire drill at noon");
+  EXPECT_EQ(item.at("url").as_string(), "https://school.example/drill");
+  auto counts = ws.next_of_type("counts");
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->at("notifications").as_int64(), 1);
+  EXPECT_FALSE(other.next_of_type("notification.new", 300ms));
+}
+
 TEST_F(LiveEvents, ReadingUpdatesTheCountsOnEveryDeviceOfTheUser) {
   auto author = make_account("writer");
   auto reader = make_account("reader");
