@@ -1,5 +1,6 @@
 #include "server/delivery_setup.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -91,6 +92,10 @@ DeliverySetup prepare_delivery(const DeliveryOptions& options, const std::string
   outbox.push_workers = options.push_workers;
   outbox.backoff.max_attempts = options.max_attempts;
   outbox.backoff.base_ms = options.retry_base_ms;
+  // A worker may spend a whole timeout on each row of its batch: the lease outlasts them all, so
+  // no other worker takes a row still in hand.
+  outbox.lease_ms = std::max<std::int64_t>(
+      outbox.lease_ms, static_cast<std::int64_t>(outbox.batch + 1) * options.timeout_ms);
   outbox.from = {options.mail_from, ""};
   outbox.message_id_host = message_id_host(options.mail_from);
   outbox.blob_path = [&blob_files, &store](const std::string& blob_id) {
