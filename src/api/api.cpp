@@ -21,6 +21,7 @@ Api::Api(Services services) : services_(services) {
   add_live_routes(router_);
   add_device_routes(router_);
   add_notice_routes(router_);
+  add_broadcast_routes(router_);
 }
 
 RouteMatch Api::resolve(const ApiRequest& request) const {

@@ -174,6 +174,8 @@ int http_status(errc code) noexcept {
       return 404;
     case errc::conflict:
       return 409;
+    case errc::gone:
+      return 410;
     case errc::too_large:
       return 413;
     case errc::rate_limited:

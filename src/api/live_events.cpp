@@ -7,6 +7,7 @@
 #include "api/request_context.hpp"
 #include "common/crypto.hpp"
 #include "common/time.hpp"
+#include "core/broadcast_service.hpp"
 #include "core/mail_model.hpp"
 #include "core/mail_service.hpp"
 #include "core/notice_service.hpp"
@@ -64,6 +65,41 @@ void publish_notice(Services& services, const NoticeResult& notice) {
                                  json::serialize(json::object{{"type", "notification.new"},
                                                               {"notification", std::move(bell)}}));
   for (Id user : notice.bell_recipients) publish_counts(services, user);
+}
+
+void publish_broadcast(Services& services, const BroadcastResult& broadcast) {
+  if (!broadcast.channels.inbox || broadcast.recipients.empty()) return;
+  const MessageRecord& message = broadcast.message;
+  TimeMs at = message.sent_at.value_or(message.created_at);
+  json::object from{{"id", id_string(message.author_id)},
+                    {"username", broadcast.author_username},
+                    {"display_name", broadcast.author_name}};
+  json::object summary{{"id", id_string(message.id)},      {"kind", kind_name(message.kind)},
+                       {"subject", message.subject},       {"from", std::move(from)},
+                       {"created_at", format_rfc3339(at)}, {"has_attachments", false}};
+  services.live.publish_to_users(
+      broadcast.recipients,
+      json::serialize(json::object{{"type", "message.new"}, {"message", std::move(summary)}}));
+  json::object bell{{"kind", kind_name(message.kind)},
+                    {"message_id", id_string(message.id)},
+                    {"title", broadcast.notification_title},
+                    {"text", broadcast.notification_text},
+                    {"url", broadcast.link ? json::value(*broadcast.link) : json::value(nullptr)},
+                    {"created_at", format_rfc3339(at)}};
+  services.live.publish_to_users(broadcast.recipients,
+                                 json::serialize(json::object{{"type", "notification.new"},
+                                                              {"notification", std::move(bell)}}));
+  for (Id user : broadcast.recipients) publish_counts(services, user);
+}
+
+void publish_retraction(Services& services, const RetractedBroadcast& retracted) {
+  services.live.publish_to_users(
+      retracted.recipients,
+      json::serialize(
+          json::object{{"type", "message.retracted"},
+                       {"message", json::object{{"id", id_string(retracted.message_id)},
+                                                {"kind", kind_name(MessageKind::broadcast)}}}}));
+  for (Id user : retracted.recipients) publish_counts(services, user);
 }
 
 void publish_counts(Services& services, Id user) {

@@ -9,6 +9,8 @@
 namespace herald {
 struct SendResult;
 struct NoticeResult;
+struct BroadcastResult;
+struct RetractedBroadcast;
 }  // namespace herald
 
 namespace herald::api {
@@ -20,6 +22,10 @@ std::string alert_event(const Principal& sender, std::string_view text, TimeMs s
 void publish_new_mail(Services& services, const SendResult& sent);
 // notification.new to every recipient of a notice, then counts to those online.
 void publish_notice(Services& services, const NoticeResult& notice);
+// message.new and notification.new to every recipient of a broadcast, then counts.
+void publish_broadcast(Services& services, const BroadcastResult& broadcast);
+// message.retracted to every recipient of a retracted broadcast, then counts.
+void publish_retraction(Services& services, const RetractedBroadcast& retracted);
 // The caller's unread counters, to their own sessions, when they have any.
 void publish_counts(Services& services, Id user);
 

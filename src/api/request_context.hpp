@@ -17,6 +17,7 @@
 namespace herald {
 class AuthService;
 class BlobService;
+class BroadcastService;
 class DirectoryService;
 class LiveTickets;
 class MailService;
@@ -39,8 +40,10 @@ struct Services {
   live::Hub& live;
   LiveTickets& tickets;
   NoticeService& notices;
+  BroadcastService& broadcasts;
   std::string vapid_public_key;             // for browsers' push subscriptions
   std::function<void()> deliveries_queued;  // wakes the outbox after a commit
+  std::function<void()> broadcast_changed;  // wakes the broadcast fan-out after a commit
 };
 
 inline constexpr const char* kSessionCookie = "herald_session";

@@ -18,5 +18,6 @@ void add_rule_routes(Router& router);
 void add_live_routes(Router& router);
 void add_device_routes(Router& router);
 void add_notice_routes(Router& router);
+void add_broadcast_routes(Router& router);
 
 }  // namespace herald::api

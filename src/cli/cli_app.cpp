@@ -79,6 +79,7 @@ void add_client_commands(CLI::App& app, ClientContext& ctx) {
   add_live_commands(app, ctx);
   add_device_commands(app, ctx);
   add_notice_commands(app, ctx);
+  add_broadcast_commands(app, ctx);
 }
 
 std::optional<std::string> resolve_user(ClientContext& ctx, const ApiClient& client,

@@ -36,6 +36,7 @@ void add_mailbox_commands(CLI::App& app, ClientContext& ctx);
 void add_live_commands(CLI::App& app, ClientContext& ctx);
 void add_device_commands(CLI::App& app, ClientContext& ctx);
 void add_notice_commands(CLI::App& app, ClientContext& ctx);
+void add_broadcast_commands(CLI::App& app, ClientContext& ctx);
 
 // A user's id from an id or a username; a group's id from an id or a name. Prints the reason
 // and sets ctx.exit_code when it cannot.

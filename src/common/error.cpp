@@ -30,6 +30,8 @@ const char* errc_name(errc e) noexcept {
       return "not_found";
     case errc::conflict:
       return "conflict";
+    case errc::gone:
+      return "gone";
     case errc::too_large:
       return "too_large";
     case errc::rate_limited:

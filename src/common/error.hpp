@@ -14,6 +14,7 @@ enum class errc {
   forbidden,     // authenticated, but the role does not allow the action
   not_found,     // absent, or not visible to the caller
   conflict,      // violates a uniqueness or state rule
+  gone,          // existed, and was withdrawn (a retracted broadcast)
   too_large,     // body or field over its limit
   rate_limited,  // too many attempts
   unavailable,   // shutting down or overloaded

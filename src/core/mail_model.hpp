@@ -108,6 +108,9 @@ struct NewMessage {
   std::vector<Id> recipients;      // users who get an inbox copy (empty for a draft)
   std::string notification_title;  // the bell item each recipient gets
   std::string notification_text;
+  // The broadcast this replies to: the store continues the replier's thread with its author or
+  // opens one, and fails with gone when the broadcast was retracted.
+  std::optional<Id> broadcast_reply;
 };
 
 // Fields a draft edit may change; unset ones stay.

@@ -19,6 +19,28 @@ Error no_such_message() {
   return fail(errc::not_found, "no such message");
 }
 
+Error broadcast_gone() {
+  return fail(errc::gone, "the broadcast was retracted: it takes no more replies");
+}
+
+// A reply to a broadcast goes to its author alone; naming anyone else is a mistake to report,
+// not to correct silently.
+Result<AddressLists> broadcast_reply_addresses(const Principal& caller,
+                                               const MessageRecord& broadcast,
+                                               const ComposeInput& input) {
+  if (broadcast.author_id == caller.user_id) {
+    return fail(errc::bad_request, "reply to a recipient's reply, not to your own broadcast");
+  }
+  std::string author = "user:" + std::to_string(broadcast.author_id);
+  bool only_author = input.cc.empty() && input.bcc.empty() &&
+                     std::all_of(input.to.begin(), input.to.end(),
+                                 [&](const std::string& address) { return address == author; });
+  if (!only_author) {
+    return fail(errc::bad_request, "a reply to a broadcast goes to its author alone");
+  }
+  return AddressLists{author, "", ""};
+}
+
 std::string prefixed_subject(const std::string& prefix, const std::string& subject) {
   if (subject.rfind(prefix, 0) == 0) return subject;
   return prefix + subject;
@@ -166,13 +188,23 @@ Result<SendResult> MailService::compose(const Principal& caller, const ComposeIn
   m.created_at = clock_.now_ms();
 
   std::vector<AttachmentRef> carried;
+  std::optional<Id> broadcast_reply;
   if (input.reply_to || input.forward_of) {
     Id parent_id = input.reply_to ? *input.reply_to : *input.forward_of;
-    if (store_.entries_of(caller.user_id, parent_id).empty()) return no_such_message();
+    if (store_.entries_of(caller.user_id, parent_id).empty()) {
+      if (store_.broadcast_retracted(parent_id)) return broadcast_gone();
+      return no_such_message();
+    }
     auto parent = store_.find_message(parent_id);
     if (!parent || parent->draft) return no_such_message();
     m.parent_id = parent_id;
-    if (input.reply_to) {
+    if (input.reply_to && parent->kind == MessageKind::broadcast) {
+      auto addressed = broadcast_reply_addresses(caller, *parent, input);
+      if (!addressed) return addressed.error();
+      m.addresses = *addressed;
+      if (m.subject.empty()) m.subject = prefixed_subject("Re: ", parent->subject);
+      broadcast_reply = parent_id;  // the store picks the thread
+    } else if (input.reply_to) {
       m.thread_id = parent->thread_id;
       if (m.subject.empty()) m.subject = prefixed_subject("Re: ", parent->subject);
       if (m.addresses.to.empty() && m.addresses.cc.empty() && m.addresses.bcc.empty()) {
@@ -191,7 +223,10 @@ Result<SendResult> MailService::compose(const Principal& caller, const ComposeIn
   m.body_html = render_body_html(m.body, input.format);
   m.snippet = make_snippet(m.body);
 
-  NewMessage message{m, {}, "", ""};
+  NewMessage message{m, {}, "", "", broadcast_reply};
+  if (m.draft && broadcast_reply) {
+    return fail(errc::bad_request, "a reply to a broadcast is sent, not kept as a draft");
+  }
   if (m.draft) {
     auto saved = store_.save_message(message);
     if (!saved) return saved.error();
@@ -331,8 +366,10 @@ Result<MessageView> MailService::view(const Principal& caller, Id message) {
     }
   };
   add("user:" + std::to_string(record->author_id));
-  for (const auto& a : split_addresses(record->addresses.to)) add(a);
-  for (const auto& a : split_addresses(record->addresses.cc)) add(a);
+  if (record->kind != MessageKind::broadcast) {  // a broadcast's replies reach its author alone
+    for (const auto& a : split_addresses(record->addresses.to)) add(a);
+    for (const auto& a : split_addresses(record->addresses.cc)) add(a);
+  }
   view.reply_all = std::move(reply_all);
   return view;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -14,11 +15,13 @@
 #include "core/auth_service.hpp"
 #include "core/blob_service.hpp"
 #include "core/bootstrap.hpp"
+#include "core/broadcast_service.hpp"
 #include "core/directory_service.hpp"
 #include "core/live_tickets.hpp"
 #include "core/mail_service.hpp"
 #include "core/notice_service.hpp"
 #include "core/password_hasher.hpp"
+#include "delivery/broadcast_fanout.hpp"
 #include "delivery/outbox.hpp"
 #include "live/hub.hpp"
 #include "net/http_server.hpp"
@@ -110,6 +113,17 @@ int serve(const ServeOptions& options) {
   notice_options.max_body_bytes = options.max_mail_body_bytes;
   NoticeService notices(*store, clock, notice_options);
   delivery::Outbox outbox(*store, clock, delivery.outbox, delivery.factories);
+  BroadcastOptions broadcast_options;
+  broadcast_options.channels = delivery.channels;
+  broadcast_options.public_url = options.public_url;  // or, once listening, http://HOST:PORT
+  broadcast_options.max_body_bytes = options.max_mail_body_bytes;
+  BroadcastService broadcasts(*store, clock, broadcast_options);
+  delivery::BroadcastFanout fanout(
+      *store, [&broadcasts](const FanoutBatch& batch) { return broadcasts.plan_deliveries(batch); },
+      [&outbox] {
+        outbox.notify(DeliveryChannel::email);
+        outbox.notify(DeliveryChannel::push);
+      });
 
   try {
     auto admin = ensure_first_admin(*store, hasher, admin_password_from_environment());
@@ -145,11 +159,13 @@ int serve(const ServeOptions& options) {
                          hub,
                          tickets,
                          notices,
+                         broadcasts,
                          delivery.vapid_public_key,
                          [&outbox] {
                            outbox.notify(DeliveryChannel::email);
                            outbox.notify(DeliveryChannel::push);
-                         }};
+                         },
+                         [&fanout] { fanout.notify(); }};
   hub.set_authenticator([services](std::string_view token, std::string_view ticket) mutable {
     return api::authenticate_hello(services, token, ticket);
   });
@@ -169,11 +185,17 @@ int serve(const ServeOptions& options) {
     return 1;
   }
   bool v6 = host.find(':') != std::string::npos;
+  if (options.public_url.empty()) {
+    broadcasts.set_public_url(
+        fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", port));
+  }
   std::printf("herald: listening on http://%s%s%s:%u\n", v6 ? "[" : "", host.c_str(), v6 ? "]" : "",
               port);
   std::fflush(stdout);
   outbox.start();
+  fanout.start();
   server.run();
+  fanout.stop();
   outbox.stop();
   return 0;
 }

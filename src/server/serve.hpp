@@ -11,7 +11,8 @@ namespace herald {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./herald-data";
-  std::string store_url;  // empty: SQLite in data_dir
+  std::string store_url;   // empty: SQLite in data_dir
+  std::string public_url;  // where people reach this server; empty: http://LISTEN
   bool demo = false;
   int io_threads = 0;  // 0: one per core
   int worker_threads = 32;

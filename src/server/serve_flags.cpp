@@ -13,6 +13,11 @@ void add_serve_flags(CLI::App& serve, ServeOptions& options) {
       ->capture_default_str();
   serve.add_option("--store", options.store_url, "store URL, e.g. sqlite:/var/lib/herald.db")
       ->envname("HERALD_STORE");
+  serve
+      .add_option("--public-url", options.public_url,
+                  "the address people reach this server at, for links in push notifications "
+                  "and bell items (default: http://LISTEN)")
+      ->envname("HERALD_PUBLIC_URL");
   serve.add_flag("--demo", options.demo, "seed a small demo organisation")->envname("HERALD_DEMO");
   serve.add_option("--io-threads", options.io_threads, "network threads (0: one per core)")
       ->envname("HERALD_IO_THREADS")

@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "core/model.hpp"
+#include "store/broadcast_store.hpp"
 #include "store/device_store.hpp"
 #include "store/mail_store.hpp"
 #include "store/outbox_store.hpp"
@@ -30,7 +31,7 @@ struct GroupQuery {
   PageRequest page;
 };
 
-class Store : public MailStore, public DeviceStore, public OutboxStore {
+class Store : public MailStore, public DeviceStore, public OutboxStore, public BroadcastStore {
  public:
   ~Store() override = default;
 

@@ -1,6 +1,9 @@
 // SqliteStore: bell items, blobs' metadata, communication rules and address expansion reads.
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
+#include "store/sqlite/sqlite_broadcast_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::sqlite {
@@ -51,6 +54,31 @@ Result<bool> notification_read_state(Connection& c, Id user, Id notification) {
   return state->column_int(0) != 0;
 }
 
+// Broadcasts' bell items are derived from their recipient rows; ids come from one sequence,
+// so the user's own items and these merge by id.
+void merge_broadcast_bell(Connection& c, Id user, Id before, int limit, Page<Notification>& page) {
+  auto shared = broadcast_bell_items(c, user, before, limit + 1);
+  if (shared.empty()) return;
+  std::optional<Id> own_end = page.next_after;
+  bool more = own_end.has_value();
+  std::vector<Notification> merged;
+  merged.reserve(page.items.size() + shared.size());
+  std::merge(std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()),
+             std::make_move_iterator(shared.begin()), std::make_move_iterator(shared.end()),
+             std::back_inserter(merged),
+             [](const Notification& a, const Notification& b) { return a.id > b.id; });
+  page.items.clear();
+  page.next_after.reset();
+  for (auto& n : merged) {
+    if (static_cast<int>(page.items.size()) == limit || (own_end && n.id < *own_end)) {
+      more = true;
+      break;
+    }
+    page.items.push_back(std::move(n));
+  }
+  if (more && !page.items.empty()) page.next_after = page.items.back().id;
+}
+
 }  // namespace
 
 std::vector<Id> SqliteStore::group_member_ids(Id group) {
@@ -99,6 +127,7 @@ Page<Notification> SqliteStore::notifications(Id user, const PageRequest& page_r
       n.created_at = stmt->column_int(8);
       page.items.push_back(std::move(n));
     }
+    merge_broadcast_bell(c, user, before, page_request.limit, page);
     return page;
   });
 }
@@ -107,12 +136,17 @@ std::int64_t SqliteStore::unread_notifications(Id user) {
   return read([&](Connection& c) -> std::int64_t {
     auto stmt = c.prepare(kUnreadNotifications);
     stmt->bind(1, user);
-    return stmt->step() ? stmt->column_int(0) : 0;
+    std::int64_t own = stmt->step() ? stmt->column_int(0) : 0;
+    return own + unread_broadcast_bell(c, user);
   });
 }
 
 Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
   auto result = write([&](Connection& c) -> Result<void> {
+    if (auto shared = broadcast_bell_state(c, user, notification)) {
+      if (*shared == 0) set_broadcast_bell(c, user, notification, 1);
+      return {};
+    }
     auto was_read = notification_read_state(c, user, notification);
     if (!was_read) return was_read.error();
     if (*was_read) return {};
@@ -126,6 +160,10 @@ Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
 
 Result<void> SqliteStore::delete_notification(Id user, Id notification) {
   auto result = write([&](Connection& c) -> Result<void> {
+    if (broadcast_bell_state(c, user, notification)) {
+      set_broadcast_bell(c, user, notification, 2);
+      return {};
+    }
     auto was_read = notification_read_state(c, user, notification);
     if (!was_read) return was_read.error();
     c.prepare(kDeleteNotification)->bind(1, notification).run();

@@ -1,6 +1,9 @@
 // SqliteStore: folder pages, folder counts, and actions on a user's copies.
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
+#include "store/sqlite/sqlite_broadcast_rows.hpp"
 #include "store/sqlite/sqlite_mail_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -75,6 +78,41 @@ std::vector<std::string> free_message(Connection& c, Id message) {
   return files;
 }
 
+// A user's inbox copies of broadcasts are derived, not mailbox rows: the page of mailbox rows
+// and the same page of broadcasts are merged, and the page ends where the merged order says.
+void merge_broadcasts(Connection& c, Id user, const FolderQuery& query, const FolderCursor& after,
+                      FolderPage& page) {
+  auto broadcasts = broadcast_folder_items(c, user, after, query.unread_only, query.limit + 1);
+  if (broadcasts.empty()) return;
+  auto newer = [](const FolderItem& a, const FolderItem& b) {
+    return a.sort_at != b.sort_at ? a.sort_at > b.sort_at : a.message_id > b.message_id;
+  };
+  std::vector<FolderItem> merged;
+  merged.reserve(page.items.size() + broadcasts.size());
+  std::merge(std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()),
+             std::make_move_iterator(broadcasts.begin()), std::make_move_iterator(broadcasts.end()),
+             std::back_inserter(merged), newer);
+  // Mailbox rows past page.next were not read: nothing older than the last one read may
+  // follow it on this page.
+  std::optional<FolderCursor> mail_end = page.next;
+  bool more = mail_end.has_value();
+  page.items.clear();
+  page.next.reset();
+  for (auto& item : merged) {
+    bool past_mail =
+        mail_end && (item.sort_at != mail_end->sort_at ? item.sort_at < mail_end->sort_at
+                                                       : item.message_id < mail_end->message_id);
+    if (static_cast<int>(page.items.size()) == query.limit || past_mail) {
+      more = true;
+      break;
+    }
+    page.items.push_back(std::move(item));
+  }
+  if (more && !page.items.empty()) {
+    page.next = FolderCursor{page.items.back().sort_at, page.items.back().message_id};
+  }
+}
+
 }  // namespace
 
 FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
@@ -113,6 +151,9 @@ FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
       item.sort_at = stmt->column_int(11);
       page.items.push_back(std::move(item));
     }
+    bool with_broadcasts =
+        query.folder == Folder::inbox && (!query.kind || *query.kind == MessageKind::broadcast);
+    if (with_broadcasts) merge_broadcasts(c, user, query, after, page);
     return page;
   });
 }
@@ -130,6 +171,9 @@ std::vector<FolderSummary> SqliteStore::folder_summaries(Id user) {
       summary.total = stmt->column_int(1);
       summary.unread = stmt->column_int(2);
     }
+    auto broadcasts = broadcast_inbox_counts(c, user);
+    out[static_cast<std::size_t>(Folder::inbox)].total += broadcasts.total;
+    out[static_cast<std::size_t>(Folder::inbox)].unread += broadcasts.unread;
     return out;
   });
 }
@@ -140,8 +184,16 @@ Result<std::vector<std::string>> SqliteStore::apply_to_entries(Id user, const st
     std::vector<std::string> freed_files;
     for (Id message : ids) {
       auto entries = select_entries(c, user, message);
-      if (entries.empty())
+      if (auto broadcast = select_broadcast_entry(c, user, message)) {
+        if (action == EntryAction::read || action == EntryAction::unread) {
+          set_broadcast_read(c, user, message, action == EntryAction::read, system_now_ms());
+        } else if (entries.empty()) {
+          return fail(errc::conflict,
+                      "a broadcast stays in the inbox until its author retracts it");
+        }
+      } else if (entries.empty()) {
         return fail(errc::not_found, "no such message: " + std::to_string(message));
+      }
       for (const MailboxEntry& e : entries) {
         int unread = e.read ? 0 : 1;
         switch (action) {

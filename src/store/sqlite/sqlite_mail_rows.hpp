@@ -39,6 +39,10 @@ struct BellItem {
 void insert_bell_items(Connection& c, const MessageRecord& m, const std::string& user_ids_json,
                        const BellItem& item, TimeMs at);
 
+// The outbox rows of a message, queued ones due at `at`.
+void insert_deliveries(Connection& c, Id message, TimeMs at,
+                       const std::vector<NewDelivery>& deliveries);
+
 // Adds `total` and `unread` to the user's counters of `folder`.
 void adjust_folder(Connection& c, Id user, Folder folder, int total, int unread);
 

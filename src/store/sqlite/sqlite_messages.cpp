@@ -1,4 +1,5 @@
 // SqliteStore: writing messages and their copies, drafts, reading messages and threads.
+#include "store/sqlite/sqlite_broadcast_rows.hpp"
 #include "store/sqlite/sqlite_mail_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -28,8 +29,20 @@ const Query kThreadForUser{
     "SELECT m.id, m.kind, m.author_id, m.thread_id, m.parent_id, m.subject, m.body, m.body_html,"
     " m.snippet, m.to_addresses, m.cc_addresses, m.bcc_addresses, m.is_draft, m.created_at,"
     " m.sent_at FROM messages m WHERE m.thread_id = ?1"
-    " AND EXISTS (SELECT 1 FROM mailbox_entries e WHERE e.user_id = ?2 AND e.message_id = m.id)"
-    " ORDER BY m.id"};
+    " AND (EXISTS (SELECT 1 FROM mailbox_entries e WHERE e.user_id = ?2 AND e.message_id = m.id)"
+    " OR EXISTS (SELECT 1 FROM broadcasts b JOIN broadcast_recipients r"
+    " ON r.message_id = b.message_id AND r.user_id = ?2 WHERE b.message_id = m.id"
+    " AND b.retracted_at IS NULL AND (b.channels & 1) <> 0)) ORDER BY m.id"};
+// A reply to a broadcast continues the replier's thread with its author, or opens one.
+const Query kBroadcastReplyState{
+    "SELECT r.reply_thread, r.replied_at FROM broadcasts b JOIN broadcast_recipients r"
+    " ON r.message_id = b.message_id AND r.user_id = ?2"
+    " WHERE b.message_id = ?1 AND b.retracted_at IS NULL"};
+const Query kMarkBroadcastReplied{
+    "UPDATE broadcast_recipients SET replied_at = COALESCE(replied_at, ?3),"
+    " reply_thread = COALESCE(reply_thread, ?4) WHERE message_id = ?1 AND user_id = ?2"};
+const Query kCountBroadcastReply{
+    "UPDATE broadcasts SET replied_count = replied_count + 1 WHERE message_id = ?"};
 
 // Inbox copies, counters and bell items for every recipient, and the reply mark.
 void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at) {
@@ -61,10 +74,29 @@ bool is_own_draft(Connection& c, Id author, Id message) {
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
   auto result = write([&](Connection& c) -> Result<MessageRecord> {
     MessageRecord m = input.message;
+    bool first_reply = false;
+    if (input.broadcast_reply) {
+      auto state = c.prepare(kBroadcastReplyState);
+      state->bind(1, *input.broadcast_reply).bind(2, m.author_id);
+      if (!state->step()) {
+        return fail(errc::gone, "the broadcast was retracted: it takes no more replies");
+      }
+      m.thread_id = state->column_is_null(0) ? 0 : state->column_int(0);
+      first_reply = state->column_is_null(1);
+    }
     insert_message(c, m);
     TimeMs at = m.sent_at.value_or(m.created_at);
     insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
     if (!m.draft) deliver(c, m, input, at);
+    if (input.broadcast_reply) {
+      c.prepare(kMarkBroadcastReplied)
+          ->bind(1, *input.broadcast_reply)
+          .bind(2, m.author_id)
+          .bind(3, at)
+          .bind(4, m.thread_id)
+          .run();
+      if (first_reply) c.prepare(kCountBroadcastReply)->bind(1, *input.broadcast_reply).run();
+    }
     return m;
   });
   if (!input.recipients.empty()) user_mirror_.invalidate(input.recipients);
@@ -123,7 +155,11 @@ std::optional<MessageRecord> SqliteStore::find_message(Id id) {
 }
 
 std::vector<MailboxEntry> SqliteStore::entries_of(Id user, Id message) {
-  return read([&](Connection& c) { return select_entries(c, user, message); });
+  return read([&](Connection& c) {
+    auto entries = select_entries(c, user, message);
+    if (auto broadcast = select_broadcast_entry(c, user, message)) entries.push_back(*broadcast);
+    return entries;
+  });
 }
 
 std::vector<MessageRecord> SqliteStore::thread_for(Id user, Id thread) {

@@ -50,6 +50,8 @@ void bind_delivery(Statement& stmt, int row, const NewDelivery& d, TimeMs at) {
       .bind(p + 6, d.last_error);
 }
 
+}  // namespace
+
 void insert_deliveries(Connection& c, Id message, TimeMs at,
                        const std::vector<NewDelivery>& deliveries) {
   std::size_t next = 0;
@@ -72,6 +74,8 @@ void insert_deliveries(Connection& c, Id message, TimeMs at,
     single->reset();
   }
 }
+
+namespace {
 
 const Query kPushContent{"SELECT push_title, push_text, push_url FROM messages WHERE id = ?"};
 

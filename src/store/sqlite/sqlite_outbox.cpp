@@ -13,11 +13,14 @@ const Query kListDeliveries{
     " d.address, d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at,"
     " d.updated_at FROM deliveries d LEFT JOIN users u ON u.id = d.user_id"
     " WHERE d.message_id = ? AND d.id > ? ORDER BY d.id LIMIT ?"};
+// The rows of a retracted broadcast are cancelled from its retraction on, before the fan-out
+// has marked them so.
 const Query kClaim{
     "UPDATE deliveries SET attempts = attempts + 1, leased = 1, next_attempt_at = ?1 + ?2,"
-    " updated_at = ?1 WHERE id IN (SELECT id FROM deliveries WHERE status = 'queued'"
-    " AND channel = ?3 AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?4)"
-    " RETURNING id"};
+    " updated_at = ?1 WHERE id IN (SELECT d.id FROM deliveries d WHERE d.status = 'queued'"
+    " AND d.channel = ?3 AND d.next_attempt_at <= ?1 AND NOT EXISTS (SELECT 1 FROM broadcasts b"
+    " WHERE b.message_id = d.message_id AND b.retracted_at IS NOT NULL)"
+    " ORDER BY d.next_attempt_at, d.id LIMIT ?4) RETURNING id"};
 // A device that changed hands since the row was queued is not the recipient's any more.
 const Query kJobDetails{
     "SELECT d.id, d.message_id, d.channel, d.attempts, d.user_id, u.display_name, d.address,"
@@ -27,9 +30,14 @@ const Query kJobDetails{
     " JOIN users u ON u.id = d.user_id JOIN users a ON a.id = m.author_id"
     " LEFT JOIN devices v ON v.id = d.device_id AND v.user_id = d.user_id"
     " WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.id"};
+// A row cancelled while its send was in flight records what the send did, but a retry does
+// not bring it back.
 const Query kRecord{
-    "UPDATE deliveries SET status = ?, last_error = ?, leased = 0, next_attempt_at = ?,"
-    " updated_at = ? WHERE id = ?"};
+    "UPDATE deliveries SET"
+    " status = CASE WHEN status = 'cancelled' AND ?1 = 'queued' THEN 'cancelled' ELSE ?1 END,"
+    " last_error = ?2, leased = 0,"
+    " next_attempt_at = CASE WHEN status = 'cancelled' AND ?1 = 'queued' THEN NULL ELSE ?3 END,"
+    " updated_at = ?4 WHERE id = ?5"};
 const Query kRemoveDevice{"DELETE FROM devices WHERE id = ?"};
 const Query kRelease{
     "UPDATE deliveries SET leased = 0, next_attempt_at = ?1 WHERE status = 'queued' AND leased = "

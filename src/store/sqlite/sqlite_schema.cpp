@@ -189,6 +189,39 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_message ON deliveries (message_id, id);
 CREATE INDEX deliveries_due ON deliveries (channel, next_attempt_at) WHERE status = 'queued';
 )sql",
+    // 5: broadcasts. One row per recipient keyed (broadcast, user): a send appends. A user's
+    // inbox copy and bell item of a broadcast are derived from that row and the broadcast's
+    // shared bell item (a notifications row of user 0). `pending` is the work owed after the
+    // commit: 1 delivery rows (written for recipients past fanout_after), 2 cleaning up after a
+    // retraction, 0 none. A retracted broadcast stays as a tombstone.
+    R"sql(
+CREATE TABLE broadcasts (
+  message_id    INTEGER PRIMARY KEY,
+  author_id     INTEGER NOT NULL,
+  channels      INTEGER NOT NULL,
+  sent_at       INTEGER NOT NULL,
+  recipients    INTEGER NOT NULL,
+  read_count    INTEGER NOT NULL DEFAULT 0,
+  replied_count INTEGER NOT NULL DEFAULT 0,
+  bell_id       INTEGER,
+  pending       INTEGER NOT NULL DEFAULT 0,
+  fanout_after  INTEGER NOT NULL DEFAULT 0,
+  retracted_at  INTEGER
+);
+CREATE INDEX broadcasts_author ON broadcasts (author_id, message_id) WHERE retracted_at IS NULL;
+CREATE INDEX broadcasts_live ON broadcasts (sent_at, message_id) WHERE retracted_at IS NULL;
+CREATE INDEX broadcasts_work ON broadcasts (message_id) WHERE pending <> 0;
+
+CREATE TABLE broadcast_recipients (
+  message_id   INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL,
+  read_at      INTEGER,
+  replied_at   INTEGER,
+  reply_thread INTEGER,
+  bell         INTEGER NOT NULL DEFAULT 0,  -- 0 unread, 1 read, 2 deleted
+  PRIMARY KEY (message_id, user_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/sqlite/sqlite_broadcast_rows.hpp"
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -89,7 +91,10 @@ std::optional<std::pair<User, UnreadCounts>> SqliteStore::find_user_with_counts(
     auto stmt = c.prepare(kSelectUserWithCounts);
     stmt->bind(1, id);
     if (!stmt->step()) return std::nullopt;
-    return std::pair{read_user(*stmt), UnreadCounts{stmt->column_int(6), stmt->column_int(7)}};
+    UnreadCounts counts{stmt->column_int(6), stmt->column_int(7)};
+    counts.inbox += broadcast_inbox_counts(c, id).unread;
+    counts.notifications += unread_broadcast_bell(c, id);
+    return std::pair{read_user(*stmt), counts};
   });
   if (found) user_mirror_.put(id, *found, generation);
   return found;

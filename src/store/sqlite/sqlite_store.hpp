@@ -85,6 +85,17 @@ class SqliteStore final : public Store {
   Result<void> release_deliveries(TimeMs now) override;
   std::optional<TimeMs> next_delivery_due(DeliveryChannel channel) override;
 
+  Result<MessageRecord> save_broadcast(const NewBroadcast& broadcast) override;
+  std::optional<BroadcastSummary> find_broadcast(Id message) override;
+  bool broadcast_retracted(Id message) override;
+  Page<BroadcastSummary> list_broadcasts(Id author, const PageRequest& page) override;
+  RecipientPage broadcast_recipients(Id message, const RecipientQuery& query) override;
+  Result<RetractedBroadcast> retract_broadcast(Id message) override;
+  std::optional<FanoutBatch> next_fanout_batch(int limit) override;
+  Result<bool> record_fanout_batch(const FanoutBatch& batch,
+                                   const std::vector<NewDelivery>& deliveries) override;
+  Result<bool> clean_retracted(Id message, int limit) override;
+
  private:
   // Runs `fn` as one job of the writer and waits until it is committed. A constraint violation
   // becomes errc::conflict; a job whose result is an error is rolled back.

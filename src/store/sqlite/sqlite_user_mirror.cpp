@@ -43,4 +43,12 @@ void UserMirror::invalidate(const std::vector<Id>& users) {
   }
 }
 
+void UserMirror::clear() {
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    ++shard.generation;
+    shard.values.clear();
+  }
+}
+
 }  // namespace herald::sqlite

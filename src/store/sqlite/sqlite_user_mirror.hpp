@@ -27,6 +27,7 @@ class UserMirror {
   void put(Id user, const Value& value, std::uint64_t generation_before_read);
   void invalidate(Id user);
   void invalidate(const std::vector<Id>& users);
+  void clear();
 
  private:
   struct Shard {

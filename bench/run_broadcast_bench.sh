@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Measures the broadcast bars on a store that already holds 10 million mailbox entries:
+# - a broadcast to 100,000 users (each with an email address and a Web Push device) accepted,
+#   durable: the time from request to 201, one at a time;
+# - its retraction: the time from request to 204;
+# - its read statistics (GET /broadcasts/{id}, counters and the first 50 recipients);
+# - a recipient's inbox page, folder counts and GET /me with those broadcasts live;
+# - the bytes a broadcast adds to the database per recipient, and how long the fan-out takes
+#   to write its 200,000 delivery rows after the 201.
+# The SMTP relay and the push endpoints are a listener that never answers, so the outbox
+# workers wait instead of competing for the cores.
+# Usage: bench/run_broadcast_bench.sh [--no-build] [--keep DIR]
+#   (BENCH_BUILD_DIR, default build-bench; BENCH_USERS, default 100000; BENCH_ENTRIES, default
+#   10000000; --keep DIR generates the store into DIR once and reuses it on later runs)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BENCH_BUILD_DIR:-$repo/build-bench}
+users=${BENCH_USERS:-100000}
+entries=${BENCH_ENTRIES:-10000000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/herald-broadcast-bench.XXXXXX")
+server_pid=""
+hole_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
+  [ -n "$hole_pid" ] && kill "$hole_pid" 2> /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build=1
+keep=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --keep) keep=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$build" -eq 1 ]; then
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=OFF \
+    -DHERALD_BUILD_BENCH=ON > /dev/null
+  cmake --build "$build_dir" --target herald http_load mailbox_generator > /dev/null
+fi
+herald=$build_dir/src/herald
+load=$build_dir/bench/http_load
+generator=$build_dir/bench/mailbox_generator
+
+# A listener that accepts nothing: connections wait in its backlog until the senders time out.
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4096)
+print(s.getsockname()[1], flush=True); time.sleep(86400)' > "$work/hole" &
+hole_pid=$!
+for _ in $(seq 100); do [ -s "$work/hole" ] && break; sleep 0.05; done
+hole=$(cat "$work/hole")
+
+# The generated store, kept between runs with --keep (a copy is measured, the original stays).
+store=${keep:-$work/generated}
+if [ ! -f "$store/herald.db" ]; then
+  echo "generating $users users and $entries mailbox entries..."
+  "$generator" --data "$store" --users "$users" --entries "$entries" --group-size "$users" \
+    --push-endpoint "http://127.0.0.1:$hole/push" > /dev/null
+fi
+cp -r "$store" "$work/data"
+db=$work/data/herald.db
+pages() { /usr/bin/python3 -c "import sqlite3; c = sqlite3.connect('file:$db?mode=ro', uri=True); print(c.execute('PRAGMA page_count').fetchone()[0] * c.execute('PRAGMA page_size').fetchone()[0])"; }
+
+"$herald" serve --listen 127.0.0.1:0 --data "$work/data" --log-level warn \
+  --smtp "smtp://127.0.0.1:$hole" --mail-from bench@bench.invalid > "$work/out" 2> "$work/err" &
+server_pid=$!
+for _ in $(seq 200); do
+  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/out" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+api=127.0.0.1:$port/api/v1
+login() {
+  curl -s "$api/login" -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" | jq -r .token
+}
+admin=$(login admin)
+reader=$(login user2)
+auth=(-H "Authorization: Bearer $admin")
+body='{"to":["group:1"],"subject":"Snow day","body":"School is **closed** on Friday. Stay safe."}'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+ms() { awk "BEGIN { printf \"%.1f\", $1 * 1000 }"; }
+
+# Waits until no broadcast owes delivery rows; prints how long that took.
+fanout_done() {
+  local start=$SECONDS
+  until [ "$(curl -s "$api/broadcasts?limit=200" "${auth[@]}" |
+    jq '[.items[] | select(.deliveries_pending)] | length')" = 0 ]; do sleep 0.2; done
+  echo $((SECONDS - start))
+}
+
+echo "== send: a broadcast to the $users members of group:1, one at a time"
+ids=()
+for i in 1 2 3 4 5; do
+  before_bytes=$(pages)
+  before_cpu=$(cpu_ticks)
+  reply=$(curl -s -w '\n%{time_total}' "$api/broadcasts" "${auth[@]}" -d "$body")
+  seconds=$(tail -1 <<< "$reply")
+  json=$(head -1 <<< "$reply")
+  ids+=("$(jq -r .id <<< "$json")")
+  cpu=$(( ($(cpu_ticks) - before_cpu) * 1000 / $(getconf CLK_TCK) ))
+  after_bytes=$(pages)
+  echo "broadcast $i: 201 in $(ms "$seconds") ms (server CPU $cpu ms, reply included);" \
+    "recipients $(jq .recipient_count <<< "$json"); summary $(jq -c .summary <<< "$json");" \
+    "database +$(( (after_bytes - before_bytes) / $(jq .recipient_count <<< "$json") )) bytes per recipient"
+  if [ "$i" -eq 1 ]; then
+    echo "  fan-out of its delivery rows: $(fanout_done) s after the 201"
+  fi
+done
+fanout_done > /dev/null
+
+echo "== read statistics of one broadcast (counters and the first 50 recipients)"
+"$load" --port "$port" --method GET --path "/api/v1/broadcasts/${ids[0]}?limit=50" \
+  --token "$admin" --connections 1 --requests 500 --seconds 60
+echo "== a recipient with ${#ids[@]} live broadcasts and ~$((entries / users)) mailbox entries"
+echo -n "inbox page of 50: "
+"$load" --port "$port" --method GET --path "/api/v1/folders/inbox/messages?limit=50" \
+  --token "$reader" --connections 1 --requests 500 --seconds 60
+echo -n "GET /folders: "
+"$load" --port "$port" --method GET --path "/api/v1/folders" \
+  --token "$reader" --connections 1 --requests 500 --seconds 60
+
+echo "== retraction, one at a time"
+for id in "${ids[@]}"; do
+  seconds=$(curl -s -o /dev/null -w '%{time_total} %{http_code}' -X DELETE "$api/broadcasts/$id" "${auth[@]}")
+  echo "retract $id: ${seconds#* } in $(ms "${seconds% *}") ms"
+done
+start=$SECONDS
+until [ "$(/usr/bin/python3 -c "import sqlite3; print(sqlite3.connect('file:$db?mode=ro', uri=True).execute('SELECT COUNT(*) FROM broadcasts WHERE pending <> 0').fetchone()[0])")" = 0 ]; do
+  sleep 0.2
+done
+echo "clean-up after the retractions (queued rows cancelled, recipient rows deleted): $((SECONDS - start)) s"
+echo -n "delivery rows by status: "
+/usr/bin/python3 -c "import sqlite3; print(dict(sqlite3.connect('file:$db?mode=ro', uri=True).execute('SELECT status, COUNT(*) FROM deliveries GROUP BY status').fetchall()))"

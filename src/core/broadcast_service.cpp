@@ -1,0 +1,194 @@
+#include "core/broadcast_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/utf8.hpp"
+#include "core/address.hpp"
+#include "core/communication_policy.hpp"
+#include "core/mail_service.hpp"
+
+namespace herald {
+namespace {
+
+constexpr std::size_t kMaxSubjectBytes = 998;  // RFC 5322 line length: it is an email's subject
+
+Result<void> check_input(const BroadcastInput& input, std::size_t max_body_bytes) {
+  if (input.to.empty()) return fail(errc::bad_request, "the broadcast has no recipient");
+  if (!input.channels.inbox && !input.channels.push && !input.channels.email) {
+    return fail(errc::bad_request, "a broadcast needs at least one channel");
+  }
+  if (input.subject.empty()) return fail(errc::bad_request, "subject is empty");
+  if (input.subject.size() > kMaxSubjectBytes) {
+    return fail(errc::bad_request,
+                fmt::format("subject is longer than {} bytes", kMaxSubjectBytes));
+  }
+  if (!is_valid_utf8(input.subject) || !is_valid_utf8(input.body)) {
+    return fail(errc::bad_request, "subject and body must be UTF-8");
+  }
+  if (std::any_of(input.subject.begin(), input.subject.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    return fail(errc::bad_request, "subject holds control characters");
+  }
+  if (input.body.empty()) return fail(errc::bad_request, "body is empty");
+  if (input.body.size() > max_body_bytes) {
+    return fail(errc::too_large, fmt::format("body is longer than {} bytes", max_body_bytes));
+  }
+  return {};
+}
+
+bool may_manage(const Principal& caller, const BroadcastSummary& broadcast) {
+  return broadcast.message.author_id == caller.user_id || caller.is_admin();
+}
+
+}  // namespace
+
+BroadcastService::BroadcastService(Store& store, const Clock& clock, BroadcastOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+Result<std::vector<Id>> BroadcastService::expand(const Principal& caller,
+                                                 const std::vector<std::string>& to) {
+  CommunicationPolicy policy(store_, caller);
+  std::vector<Id> users;
+  std::vector<Id> grouped;
+  bool author_addressed = false;
+  std::set<std::string> seen;
+  for (const auto& text : to) {
+    if (!seen.insert(text).second) continue;
+    auto address = parse_address(text);
+    if (!address) return fail(errc::bad_request, fmt::format("'{}' is not an address", text));
+    switch (address->type) {
+      case Address::Type::user:
+        if (!store_.find_user(address->id)) {
+          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
+        }
+        if (!policy.may_address_user(address->id)) {
+          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
+        }
+        if (address->id == caller.user_id) author_addressed = true;
+        users.push_back(address->id);
+        break;
+      case Address::Type::group: {
+        if (!store_.find_group(address->id)) {
+          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
+        }
+        if (!policy.may_address_group(address->id)) {
+          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
+        }
+        auto members = store_.group_member_ids(address->id);
+        grouped.insert(grouped.end(), members.begin(), members.end());
+        break;
+      }
+      case Address::Type::all: {
+        if (!caller.is_admin()) return fail(errc::forbidden, "only admins may write to all");
+        auto everyone = store_.all_user_ids();
+        grouped.insert(grouped.end(), everyone.begin(), everyone.end());
+        break;
+      }
+      case Address::Type::device:
+        return fail(errc::bad_request,
+                    fmt::format("'{}': device addresses are for notices, not broadcasts", text));
+    }
+  }
+  // As with mail, a group holding the author sends them nothing unless they addressed
+  // themselves directly.
+  if (!author_addressed) std::erase(grouped, caller.user_id);
+  users.insert(users.end(), grouped.begin(), grouped.end());
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  return users;
+}
+
+Result<BroadcastResult> BroadcastService::send(const Principal& caller,
+                                               const BroadcastInput& input) {
+  if (caller.role == Role::user) {
+    return fail(errc::forbidden, "only admins and senders may broadcast");
+  }
+  if (auto ok = check_input(input, options_.max_body_bytes); !ok) return ok.error();
+  auto recipients = expand(caller, input.to);
+  if (!recipients) return recipients.error();
+  if (recipients->empty()) return fail(errc::bad_request, "no one would receive the broadcast");
+
+  auto author = store_.find_user(caller.user_id);
+  std::string author_name = author ? author->display_name : caller.username;
+
+  NewBroadcast broadcast;
+  MessageRecord& m = broadcast.message;
+  m.kind = MessageKind::broadcast;
+  m.author_id = caller.user_id;
+  m.addresses.to = join_addresses(input.to);
+  m.subject = input.subject;
+  m.body = input.body;
+  m.body_html = render_body_html(m.body, input.format);
+  m.snippet = make_snippet(m.body);
+  m.created_at = clock_.now_ms();
+  m.sent_at = m.created_at;
+  broadcast.channels = input.channels;
+  std::string title = fmt::format("New broadcast from {}", author_name);
+  // The push says who sent it and links to it: the content stays behind the login.
+  if (input.channels.push) broadcast.push = PushContent{title, "Open it to read it.", std::nullopt};
+  broadcast.notification_title = title;
+  broadcast.notification_text = m.subject;
+  std::string prefix = options_.public_url;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  broadcast.link_prefix = prefix + "/messages/";
+  broadcast.recipients = *recipients;
+
+  BroadcastResult result;
+  result.channels = input.channels;
+  result.recipient_count = static_cast<std::int64_t>(recipients->size());
+  if (input.channels.push || input.channels.email) {
+    // What each channel can reach now; the fan-out writes the rows from the same rules.
+    std::vector<NoticeRecipient> contacts;
+    contacts.reserve(recipients->size());
+    for (auto& contact : store_.contacts_of(*recipients)) {
+      contacts.push_back({std::move(contact), std::nullopt});
+    }
+    auto plan = plan_notice(contacts, input.channels.push, input.channels.email, options_.channels);
+    for (const auto& outcome : plan.outcomes) {
+      if (outcome.push) ++result.push[delivery_status_name(outcome.push->status)];
+      if (outcome.email) ++result.email[delivery_status_name(outcome.email->status)];
+    }
+  }
+
+  auto saved = store_.save_broadcast(broadcast);
+  if (!saved) return saved.error();
+  result.message = *saved;
+  result.recipients = std::move(broadcast.recipients);
+  result.author_username = caller.username;
+  result.author_name = std::move(author_name);
+  result.notification_title = std::move(broadcast.notification_title);
+  result.notification_text = std::move(broadcast.notification_text);
+  result.link = *broadcast.link_prefix + std::to_string(saved->id);
+  return result;
+}
+
+Result<Page<BroadcastSummary>> BroadcastService::list(const Principal& caller,
+                                                      const PageRequest& page) {
+  return store_.list_broadcasts(caller.user_id, page);
+}
+
+Result<std::pair<BroadcastSummary, RecipientPage>> BroadcastService::show(
+    const Principal& caller, Id broadcast, const RecipientQuery& query) {
+  auto found = store_.find_broadcast(broadcast);
+  if (!found || !may_manage(caller, *found)) return fail(errc::not_found, "no such broadcast");
+  return std::pair{std::move(*found), store_.broadcast_recipients(broadcast, query)};
+}
+
+Result<RetractedBroadcast> BroadcastService::retract(const Principal& caller, Id broadcast) {
+  auto found = store_.find_broadcast(broadcast);
+  if (!found || !may_manage(caller, *found)) return fail(errc::not_found, "no such broadcast");
+  return store_.retract_broadcast(broadcast);
+}
+
+std::vector<NewDelivery> BroadcastService::plan_deliveries(const FanoutBatch& batch) const {
+  std::vector<NoticeRecipient> recipients;
+  recipients.reserve(batch.contacts.size());
+  for (const auto& contact : batch.contacts) recipients.push_back({contact, std::nullopt});
+  return plan_notice(recipients, batch.channels.push, batch.channels.email, options_.channels)
+      .deliveries;
+}
+
+}  // namespace herald
