@@ -17,28 +17,6 @@ struct BroadcastArgs {
   CLI::Option* format_given = nullptr;
 };
 
-std::string short_time(const boost::json::value& value) {
-  std::string text = text_of(value);  // 2026-11-23T14:32:47.938Z
-  return text.size() >= 19 ? text.substr(0, 10) + " " + text.substr(11, 8) : text;
-}
-
-// "inbox: 3 delivered; push: 2 queued, 1 no_device; email: 3 queued"
-std::string summary_line(const boost::json::object& summary) {
-  std::string line;
-  for (const char* channel : {"inbox", "push", "email"}) {
-    const auto* counts = summary.if_contains(channel);
-    if (!counts || !counts->is_object()) continue;
-    std::string part;
-    for (const auto& [status, count] : counts->as_object()) {
-      if (!part.empty()) part += ", ";
-      part += text_of(count) + " " + std::string(status);
-    }
-    if (!line.empty()) line += "; ";
-    line += std::string(channel) + ": " + (part.empty() ? "none" : part);
-  }
-  return line;
-}
-
 void send_broadcast(ClientContext& ctx, const BroadcastArgs& args) {
   ApiClient client = ctx.client();
   auto to = resolve_addresses(ctx, client, args.to);
@@ -54,9 +32,10 @@ void send_broadcast(ClientContext& ctx, const BroadcastArgs& args) {
   if (!reply.ok()) return report_failure(ctx, reply);
   if (print_json_if_asked(ctx, reply)) return;
   const auto& result = reply.json.as_object();
-  std::printf("sent broadcast %s to %s recipient(s)\n%s\n", text_of(result.at("id")).c_str(),
-              text_of(result.at("recipient_count")).c_str(),
-              summary_line(result.at("summary").as_object()).c_str());
+  std::printf(
+      "sent broadcast %s to %s recipient(s)\n%s\n", text_of(result.at("id")).c_str(),
+      text_of(result.at("recipient_count")).c_str(),
+      channel_counts_line(result.at("summary").as_object(), {"inbox", "push", "email"}).c_str());
 }
 
 void list_broadcasts(ClientContext& ctx) {

@@ -24,12 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// "2026-11-23T14:36:57.438Z" -> "2026-11-23 14:36:57": sessions live for minutes, seconds matter.
-std::string short_time(const boost::json::value& value) {
-  std::string text = text_of(value);
-  return text.size() >= 19 ? text.substr(0, 10) + " " + text.substr(11, 8) : text;
-}
-
 void list_sessions(ClientContext& ctx, const std::string& user) {
   std::vector<std::vector<std::string>> rows{{"ID", "USERNAME", "PROTOCOL", "CLIENT", "SYSTEM USER",
                                               "REMOTE ADDRESS", "CONNECTED AT", "LAST ACTIVITY"}};

@@ -76,23 +76,6 @@ std::string recipient_cell(const boost::json::object& recipient) {
   return username + " (" + display + ")";
 }
 
-// "push: 1 failed, 1 no_device; email: 2 queued"
-std::string summary_line(const boost::json::object& summary) {
-  std::string line;
-  for (const char* channel : {"push", "email"}) {
-    const auto* counts = summary.if_contains(channel);
-    if (!counts || !counts->is_object()) continue;
-    std::string part;
-    for (const auto& [status, count] : counts->as_object()) {
-      if (!part.empty()) part += ", ";
-      part += text_of(count) + " " + std::string(status);
-    }
-    if (!line.empty()) line += "; ";
-    line += std::string(channel) + ": " + (part.empty() ? "none" : part);
-  }
-  return line;
-}
-
 void notify(ClientContext& ctx, const NotifyArgs& args) {
   if (std::string problem = usage_problem(args); !problem.empty()) {
     print_error(problem);
@@ -115,12 +98,8 @@ void notify(ClientContext& ctx, const NotifyArgs& args) {
                     channel_cell(recipient, "email")});
   }
   print_table(rows);
-  std::printf("%s\n", summary_line(result.at("summary").as_object()).c_str());
-}
-
-std::string short_time(const boost::json::value& value) {
-  std::string text = text_of(value);  // 2026-11-23T14:32:47.938Z
-  return text.size() >= 19 ? text.substr(0, 10) + " " + text.substr(11, 8) : text;
+  std::printf("%s\n",
+              channel_counts_line(result.at("summary").as_object(), {"push", "email"}).c_str());
 }
 
 void list_deliveries(ClientContext& ctx, const std::string& message_id) {

@@ -69,4 +69,26 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+std::string short_time(const boost::json::value& value) {
+  std::string text = text_of(value);  // 2026-11-23T14:32:47.938Z
+  return text.size() >= 19 ? text.substr(0, 10) + " " + text.substr(11, 8) : text;
+}
+
+std::string channel_counts_line(const boost::json::object& summary,
+                                std::initializer_list<const char*> channels) {
+  std::string line;
+  for (const char* channel : channels) {
+    const auto* counts = summary.if_contains(channel);
+    if (!counts || !counts->is_object()) continue;
+    std::string part;
+    for (const auto& [status, count] : counts->as_object()) {
+      if (!part.empty()) part += ", ";
+      part += text_of(count) + " " + std::string(status);
+    }
+    if (!line.empty()) line += "; ";
+    line += std::string(channel) + ": " + (part.empty() ? "none" : part);
+  }
+  return line;
+}
+
 }  // namespace herald::cli

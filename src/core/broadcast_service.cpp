@@ -1,13 +1,11 @@
 #include "core/broadcast_service.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 
 #include "common/utf8.hpp"
-#include "core/address.hpp"
-#include "core/communication_policy.hpp"
+#include "core/address_expansion.hpp"
 #include "core/mail_service.hpp"
 
 namespace herald {
@@ -48,68 +46,16 @@ bool may_manage(const Principal& caller, const BroadcastSummary& broadcast) {
 BroadcastService::BroadcastService(Store& store, const Clock& clock, BroadcastOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {}
 
-Result<std::vector<Id>> BroadcastService::expand(const Principal& caller,
-                                                 const std::vector<std::string>& to) {
-  CommunicationPolicy policy(store_, caller);
-  std::vector<Id> users;
-  std::vector<Id> grouped;
-  bool author_addressed = false;
-  std::set<std::string> seen;
-  for (const auto& text : to) {
-    if (!seen.insert(text).second) continue;
-    auto address = parse_address(text);
-    if (!address) return fail(errc::bad_request, fmt::format("'{}' is not an address", text));
-    switch (address->type) {
-      case Address::Type::user:
-        if (!store_.find_user(address->id)) {
-          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
-        }
-        if (!policy.may_address_user(address->id)) {
-          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
-        }
-        if (address->id == caller.user_id) author_addressed = true;
-        users.push_back(address->id);
-        break;
-      case Address::Type::group: {
-        if (!store_.find_group(address->id)) {
-          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
-        }
-        if (!policy.may_address_group(address->id)) {
-          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
-        }
-        auto members = store_.group_member_ids(address->id);
-        grouped.insert(grouped.end(), members.begin(), members.end());
-        break;
-      }
-      case Address::Type::all: {
-        if (!caller.is_admin()) return fail(errc::forbidden, "only admins may write to all");
-        auto everyone = store_.all_user_ids();
-        grouped.insert(grouped.end(), everyone.begin(), everyone.end());
-        break;
-      }
-      case Address::Type::device:
-        return fail(errc::bad_request,
-                    fmt::format("'{}': device addresses are for notices, not broadcasts", text));
-    }
-  }
-  // As with mail, a group holding the author sends them nothing unless they addressed
-  // themselves directly.
-  if (!author_addressed) std::erase(grouped, caller.user_id);
-  users.insert(users.end(), grouped.begin(), grouped.end());
-  std::sort(users.begin(), users.end());
-  users.erase(std::unique(users.begin(), users.end()), users.end());
-  return users;
-}
-
 Result<BroadcastResult> BroadcastService::send(const Principal& caller,
                                                const BroadcastInput& input) {
   if (caller.role == Role::user) {
     return fail(errc::forbidden, "only admins and senders may broadcast");
   }
   if (auto ok = check_input(input, options_.max_body_bytes); !ok) return ok.error();
-  auto recipients = expand(caller, input.to);
-  if (!recipients) return recipients.error();
-  if (recipients->empty()) return fail(errc::bad_request, "no one would receive the broadcast");
+  auto expansion = expand_addresses(store_, caller, input.to, false, "broadcasts");
+  if (!expansion) return expansion.error();
+  const std::vector<Id>& recipients = expansion->users;
+  if (recipients.empty()) return fail(errc::bad_request, "no one would receive the broadcast");
 
   auto author = store_.find_user(caller.user_id);
   std::string author_name = author ? author->display_name : caller.username;
@@ -134,16 +80,16 @@ Result<BroadcastResult> BroadcastService::send(const Principal& caller,
   std::string prefix = options_.public_url;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   broadcast.link_prefix = prefix + "/messages/";
-  broadcast.recipients = *recipients;
+  broadcast.recipients = recipients;
 
   BroadcastResult result;
   result.channels = input.channels;
-  result.recipient_count = static_cast<std::int64_t>(recipients->size());
+  result.recipient_count = static_cast<std::int64_t>(recipients.size());
   if (input.channels.push || input.channels.email) {
     // What each channel can reach now; the fan-out writes the rows from the same rules.
     std::vector<NoticeRecipient> contacts;
-    contacts.reserve(recipients->size());
-    for (auto& contact : store_.contacts_of(*recipients)) {
+    contacts.reserve(recipients.size());
+    for (auto& contact : store_.contacts_of(recipients)) {
       contacts.push_back({std::move(contact), std::nullopt});
     }
     auto plan = plan_notice(contacts, input.channels.push, input.channels.email, options_.channels);

@@ -71,8 +71,6 @@ class BroadcastService {
   std::vector<NewDelivery> plan_deliveries(const FanoutBatch& batch) const;
 
  private:
-  Result<std::vector<Id>> expand(const Principal& caller, const std::vector<std::string>& to);
-
   Store& store_;
   const Clock& clock_;
   BroadcastOptions options_;

@@ -7,8 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/utf8.hpp"
-#include "core/address.hpp"
-#include "core/communication_policy.hpp"
+#include "core/address_expansion.hpp"
 #include "core/mail_service.hpp"
 
 namespace herald {
@@ -86,72 +85,21 @@ NoticeService::NoticeService(Store& store, const Clock& clock, NoticeOptions opt
 
 Result<std::vector<NoticeRecipient>> NoticeService::expand(const Principal& caller,
                                                            const std::vector<std::string>& to) {
-  CommunicationPolicy policy(store_, caller);
-  std::set<Id> whole_users;                    // every device of theirs
-  std::map<Id, std::vector<Id>> device_users;  // owner -> the devices addressed
-  std::vector<Id> grouped;
-  bool author_addressed = false;
-  std::set<std::string> seen;
-  for (const auto& text : to) {
-    if (!seen.insert(text).second) continue;
-    auto address = parse_address(text);
-    if (!address) return fail(errc::bad_request, fmt::format("'{}' is not an address", text));
-    switch (address->type) {
-      case Address::Type::user:
-        if (!store_.find_user(address->id)) {
-          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
-        }
-        if (!policy.may_address_user(address->id)) {
-          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
-        }
-        if (address->id == caller.user_id) author_addressed = true;
-        whole_users.insert(address->id);
-        break;
-      case Address::Type::group: {
-        if (!store_.find_group(address->id)) {
-          return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
-        }
-        if (!policy.may_address_group(address->id)) {
-          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
-        }
-        auto members = store_.group_member_ids(address->id);
-        grouped.insert(grouped.end(), members.begin(), members.end());
-        break;
-      }
-      case Address::Type::all: {
-        if (!caller.is_admin()) return fail(errc::forbidden, "only admins may write to all");
-        auto everyone = store_.all_user_ids();
-        grouped.insert(grouped.end(), everyone.begin(), everyone.end());
-        break;
-      }
-      case Address::Type::device: {
-        auto device = store_.find_device(address->id);
-        if (!device) return fail(errc::bad_request, fmt::format("unknown recipient {}", text));
-        if (!policy.may_address_user(device->user_id)) {
-          return fail(errc::forbidden, fmt::format("you may not write to {}", text));
-        }
-        if (device->user_id == caller.user_id) author_addressed = true;
-        device_users[device->user_id].push_back(device->id);
-        break;
-      }
-    }
-  }
-  // As with mail, a group holding the author sends them nothing unless they addressed
-  // themselves directly.
-  for (Id user : grouped) {
-    if (user != caller.user_id || author_addressed) whole_users.insert(user);
-  }
-  std::vector<Id> ids(whole_users.begin(), whole_users.end());
-  for (const auto& [owner, devices] : device_users) {
-    if (!whole_users.contains(owner)) ids.push_back(owner);
+  auto expansion = expand_addresses(store_, caller, to, true, "notices");
+  if (!expansion) return expansion.error();
+  const std::vector<Id>& whole_users = expansion->users;  // every device of theirs
+  std::vector<Id> ids = whole_users;
+  for (const auto& [owner, devices] : expansion->devices) {
+    if (!std::binary_search(whole_users.begin(), whole_users.end(), owner)) ids.push_back(owner);
   }
   std::sort(ids.begin(), ids.end());
   std::vector<NoticeRecipient> recipients;
   recipients.reserve(ids.size());
   for (auto& contact : store_.contacts_of(ids)) {
     NoticeRecipient recipient{std::move(contact), std::nullopt};
-    if (!whole_users.contains(recipient.contact.user_id)) {
-      recipient.only_devices = device_users[recipient.contact.user_id];
+    Id owner = recipient.contact.user_id;
+    if (!std::binary_search(whole_users.begin(), whole_users.end(), owner)) {
+      recipient.only_devices = expansion->devices[owner];
     }
     recipients.push_back(std::move(recipient));
   }
