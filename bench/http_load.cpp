@@ -80,6 +80,9 @@ asio::awaitable<void> client(const Options& o, int index, Clock::time_point star
   auto interval = o.rate > 0 ? std::chrono::duration<double>(o.connections / o.rate)
                              : std::chrono::duration<double>(0);
   auto due = start + std::chrono::duration_cast<Clock::duration>(interval * index / o.connections);
+  // Every connection begins at `start`, which the rate printed at the end is measured from.
+  timer.expires_at(start);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   for (;;) {
     if (o.rate > 0) {
       if (due >= end) break;

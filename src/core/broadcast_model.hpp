@@ -70,6 +70,14 @@ struct RecipientPage {
   std::optional<Id> next_after;
 };
 
+// How many of a broadcast's recipients each channel can reach, counted in the store.
+struct BroadcastReach {
+  std::int64_t recipients = 0;
+  std::int64_t with_email = 0;        // an email address
+  std::int64_t with_device = 0;       // at least one registered device
+  std::int64_t with_push_device = 0;  // at least one device on a platform this server pushes to
+};
+
 // What a retraction hands to the live events: who held the broadcast.
 struct RetractedBroadcast {
   Id message_id = 0;

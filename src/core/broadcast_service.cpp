@@ -85,23 +85,10 @@ Result<BroadcastResult> BroadcastService::send(const Principal& caller,
   BroadcastResult result;
   result.channels = input.channels;
   result.recipient_count = static_cast<std::int64_t>(recipients.size());
-  if (input.channels.push || input.channels.email) {
-    // What each channel can reach now; the fan-out writes the rows from the same rules.
-    std::vector<NoticeRecipient> contacts;
-    contacts.reserve(recipients.size());
-    for (auto& contact : store_.contacts_of(recipients)) {
-      contacts.push_back({std::move(contact), std::nullopt});
-    }
-    auto plan = plan_notice(contacts, input.channels.push, input.channels.email, options_.channels);
-    for (const auto& outcome : plan.outcomes) {
-      if (outcome.push) ++result.push[delivery_status_name(outcome.push->status)];
-      if (outcome.email) ++result.email[delivery_status_name(outcome.email->status)];
-    }
-  }
-
   auto saved = store_.save_broadcast(broadcast);
   if (!saved) return saved.error();
   result.message = *saved;
+  if (input.channels.push || input.channels.email) count_reach(result);
   result.recipients = std::move(broadcast.recipients);
   result.author_username = caller.username;
   result.author_name = std::move(author_name);
@@ -127,6 +114,30 @@ Result<RetractedBroadcast> BroadcastService::retract(const Principal& caller, Id
   auto found = store_.find_broadcast(broadcast);
   if (!found || !may_manage(caller, *found)) return fail(errc::not_found, "no such broadcast");
   return store_.retract_broadcast(broadcast);
+}
+
+// What each channel queued or could not reach, by the rules plan_notice applies to each
+// recipient, counted by the store rather than planned row by row.
+void BroadcastService::count_reach(BroadcastResult& result) const {
+  std::vector<DevicePlatform> platforms;
+  for (auto platform : {DevicePlatform::webpush, DevicePlatform::apns, DevicePlatform::fcm}) {
+    if (options_.channels.supports(platform)) platforms.push_back(platform);
+  }
+  auto reach = store_.broadcast_reach(result.message.id, platforms);
+  auto add = [](std::map<std::string, std::int64_t>& counts, DeliveryStatus status,
+                std::int64_t n) {
+    if (n > 0) counts[delivery_status_name(status)] += n;
+  };
+  if (result.channels.push) {
+    add(result.push, DeliveryStatus::queued, reach.with_push_device);
+    add(result.push, DeliveryStatus::failed, reach.with_device - reach.with_push_device);
+    add(result.push, DeliveryStatus::no_device, reach.recipients - reach.with_device);
+  }
+  if (result.channels.email) {
+    add(result.email, options_.channels.email ? DeliveryStatus::queued : DeliveryStatus::failed,
+        reach.with_email);
+    add(result.email, DeliveryStatus::no_address, reach.recipients - reach.with_email);
+  }
 }
 
 std::vector<NewDelivery> BroadcastService::plan_deliveries(const FanoutBatch& batch) const {

@@ -53,6 +53,7 @@ class BroadcastService {
   // rules do not allow; bad_request for malformed input or unknown addresses. The 2xx means the
   // broadcast, every inbox copy and bell item, and the deliveries it owes are durable; the
   // delivery rows themselves are written by the fan-out right after.
+  // The counts per channel are read after the commit, from the recipient rows it wrote.
   Result<BroadcastResult> send(const Principal& caller, const BroadcastInput& input);
 
   // The caller's own broadcasts, newest first.
@@ -71,6 +72,8 @@ class BroadcastService {
   std::vector<NewDelivery> plan_deliveries(const FanoutBatch& batch) const;
 
  private:
+  void count_reach(BroadcastResult& result) const;
+
   Store& store_;
   const Clock& clock_;
   BroadcastOptions options_;

@@ -21,6 +21,11 @@ class BroadcastStore {
   // and the debt of delivery rows the fan-out pays after the commit.
   virtual Result<MessageRecord> save_broadcast(const NewBroadcast& broadcast) = 0;
 
+  // Counts the broadcast's recipients by what each channel can reach; `platforms` are those this
+  // server pushes to.
+  virtual BroadcastReach broadcast_reach(Id message,
+                                         const std::vector<DevicePlatform>& platforms) = 0;
+
   // A live (not retracted) broadcast.
   virtual std::optional<BroadcastSummary> find_broadcast(Id message) = 0;
   // True when `message` was a broadcast and has been retracted.

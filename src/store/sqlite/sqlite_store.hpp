@@ -86,6 +86,7 @@ class SqliteStore final : public Store {
   std::optional<TimeMs> next_delivery_due(DeliveryChannel channel) override;
 
   Result<MessageRecord> save_broadcast(const NewBroadcast& broadcast) override;
+  BroadcastReach broadcast_reach(Id message, const std::vector<DevicePlatform>& platforms) override;
   std::optional<BroadcastSummary> find_broadcast(Id message) override;
   bool broadcast_retracted(Id message) override;
   Page<BroadcastSummary> list_broadcasts(Id author, const PageRequest& page) override;
