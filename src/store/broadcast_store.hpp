@@ -47,8 +47,9 @@ class BroadcastStore {
   // first), and nothing is written.
   virtual Result<bool> record_fanout_batch(const FanoutBatch& batch,
                                            const std::vector<NewDelivery>& deliveries) = 0;
-  // After a retraction: marks up to `limit` of its queued rows cancelled and deletes up to
-  // `limit` recipient rows; true when nothing is left to clean.
+  // One slice of the clean-up after a retraction: marks the queued rows among its next `limit`
+  // delivery rows cancelled or, once past the last, deletes up to `limit` recipient rows; true
+  // when nothing is left to clean.
   virtual Result<bool> clean_retracted(Id message, int limit) = 0;
 };
 

@@ -138,8 +138,10 @@ TEST_P(BroadcastStoreSuite, RetractionTakesItOutAtOnceAndTheCleanUpCancelsQueued
   auto cleanup = store_->next_fanout_batch(10);
   ASSERT_TRUE(cleanup);
   EXPECT_TRUE(cleanup->retracted);
-  EXPECT_FALSE(store_->clean_retracted(m.id, 3).value());  // 5 rows: more than one slice
-  EXPECT_TRUE(store_->clean_retracted(m.id, 3).value());
+  // Slices of 3: the 5 delivery rows in two, then the 5 recipient rows in two.
+  int slices = 1;
+  while (!store_->clean_retracted(m.id, 3).value()) ASSERT_LT(++slices, 10);
+  EXPECT_EQ(slices, 4);
   EXPECT_FALSE(store_->next_fanout_batch(10));
   for (const auto& d : store_->list_deliveries(m.id, PageRequest{0, 100}).items) {
     EXPECT_EQ(d.status, DeliveryStatus::cancelled);

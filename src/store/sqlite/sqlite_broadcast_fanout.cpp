@@ -18,10 +18,16 @@ const Query kCursorStill{
     "SELECT 1 FROM broadcasts WHERE message_id = ? AND pending = 1 AND fanout_after = ?"};
 const Query kMoveCursor{
     "UPDATE broadcasts SET fanout_after = ?1, pending = ?2 WHERE message_id = ?3"};
+// After a retraction fanout_after walks the delivery rows by id, so that each slice starts
+// where the last one stopped instead of skipping every row already cancelled.
+const Query kCleanupCursor{"SELECT fanout_after FROM broadcasts WHERE message_id = ?"};
+const Query kDeliverySliceEnd{
+    "SELECT max(id) FROM (SELECT id FROM deliveries WHERE message_id = ?1 AND id > ?2"
+    " ORDER BY id LIMIT ?3)"};
 const Query kCancelQueued{
-    "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?3"
-    " WHERE id IN (SELECT id FROM deliveries WHERE message_id = ?1 AND status = 'queued'"
-    " LIMIT ?2)"};
+    "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?4"
+    " WHERE message_id = ?1 AND id > ?2 AND id <= ?3 AND status = 'queued'"};
+const Query kMoveCleanupCursor{"UPDATE broadcasts SET fanout_after = ? WHERE message_id = ?"};
 const Query kDeleteRecipients{
     "DELETE FROM broadcast_recipients WHERE message_id = ?1 AND user_id IN"
     " (SELECT user_id FROM broadcast_recipients WHERE message_id = ?1 LIMIT ?2)"};
@@ -73,13 +79,32 @@ Result<bool> SqliteStore::record_fanout_batch(const FanoutBatch& batch,
 
 Result<bool> SqliteStore::clean_retracted(Id message, int limit) {
   return write([&](Connection& c) -> Result<bool> {
-    // A row leased before the retraction may be in a worker's hands: the worker's record of
-    // what became of it overwrites this.
-    c.prepare(kCancelQueued)->bind(1, message).bind(2, limit).bind(3, system_now_ms()).run();
-    std::int64_t cancelled = c.changes();
+    Id after = 0;
+    {
+      auto cursor = c.prepare(kCleanupCursor);
+      cursor->bind(1, message);
+      if (cursor->step()) after = cursor->column_int(0);
+    }
+    std::optional<Id> end;
+    {
+      auto slice = c.prepare(kDeliverySliceEnd);
+      slice->bind(1, message).bind(2, after).bind(3, limit);
+      if (slice->step() && !slice->column_is_null(0)) end = slice->column_int(0);
+    }
+    if (end) {
+      // A row leased before the retraction may be in a worker's hands: the worker's record of
+      // what became of it overwrites this.
+      c.prepare(kCancelQueued)
+          ->bind(1, message)
+          .bind(2, after)
+          .bind(3, *end)
+          .bind(4, system_now_ms())
+          .run();
+      c.prepare(kMoveCleanupCursor)->bind(1, *end).bind(2, message).run();
+      return false;
+    }
     c.prepare(kDeleteRecipients)->bind(1, message).bind(2, limit).run();
-    std::int64_t deleted = c.changes();
-    if (cancelled == limit || deleted == limit) return false;
+    if (c.changes() == limit) return false;
     c.prepare(kCleaned)->bind(1, message).run();
     return true;
   });

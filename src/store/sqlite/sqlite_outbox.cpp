@@ -13,14 +13,22 @@ const Query kListDeliveries{
     " d.address, d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at,"
     " d.updated_at FROM deliveries d LEFT JOIN users u ON u.id = d.user_id"
     " WHERE d.message_id = ? AND d.id > ? ORDER BY d.id LIMIT ?"};
-// The rows of a retracted broadcast are cancelled from its retraction on, before the fan-out
-// has marked them so.
-const Query kClaim{
-    "UPDATE deliveries SET attempts = attempts + 1, leased = 1, next_attempt_at = ?1 + ?2,"
-    " updated_at = ?1 WHERE id IN (SELECT d.id FROM deliveries d WHERE d.status = 'queued'"
-    " AND d.channel = ?3 AND d.next_attempt_at <= ?1 AND NOT EXISTS (SELECT 1 FROM broadcasts b"
-    " WHERE b.message_id = d.message_id AND b.retracted_at IS NOT NULL)"
-    " ORDER BY d.next_attempt_at, d.id LIMIT ?4) RETURNING id"};
+// A claim walks the due rows in order. The rows of a retracted broadcast are cancelled from its
+// retraction on: a claim that meets them marks them so (the fan-out does the same in bulk)
+// rather than skipping them, so that no claim scans past a retracted broadcast's rows.
+const Query kDueRows{
+    "SELECT id, message_id FROM deliveries WHERE status = 'queued' AND channel = ?1"
+    " AND next_attempt_at <= ?2 ORDER BY next_attempt_at, id LIMIT ?3"};
+const Query kRetractedBroadcast{
+    "SELECT 1 FROM broadcasts WHERE message_id = ? AND retracted_at IS NOT NULL"};
+const Query kCancelRow{
+    "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?2"
+    " WHERE id = ?1"};
+const Query kLeaseRow{
+    "UPDATE deliveries SET attempts = attempts + 1, leased = 1, next_attempt_at = ?2 + ?3,"
+    " updated_at = ?2 WHERE id = ?1"};
+constexpr int kDueWindow = 64;   // due rows read at a time
+constexpr int kDueWindows = 32;  // at most this many windows per claim
 // A device that changed hands since the row was queued is not the recipient's any more.
 const Query kJobDetails{
     "SELECT d.id, d.message_id, d.channel, d.attempts, d.user_id, u.display_name, d.address,"
@@ -111,9 +119,36 @@ std::vector<DeliveryJob> SqliteStore::claim_deliveries(DeliveryChannel channel, 
                                                        TimeMs lease_ms, int limit) {
   auto claimed = write([&](Connection& c) -> Result<std::vector<Id>> {
     std::vector<Id> ids;
-    auto stmt = c.prepare(kClaim);
-    stmt->bind(1, now).bind(2, lease_ms).bind(3, channel_name(channel)).bind(4, limit);
-    while (stmt->step()) ids.push_back(stmt->column_int(0));
+    std::unordered_map<Id, bool> retracted;  // by message
+    auto is_retracted = [&](Id message) {
+      auto [it, fresh] = retracted.try_emplace(message, false);
+      if (fresh) {
+        auto stmt = c.prepare(kRetractedBroadcast);
+        stmt->bind(1, message);
+        it->second = stmt->step();
+      }
+      return it->second;
+    };
+    for (int window = 0; window < kDueWindows && static_cast<int>(ids.size()) < limit; ++window) {
+      std::vector<std::pair<Id, Id>> due;  // row, message
+      {
+        auto stmt = c.prepare(kDueRows);
+        stmt->bind(1, channel_name(channel)).bind(2, now).bind(3, kDueWindow);
+        while (stmt->step()) due.emplace_back(stmt->column_int(0), stmt->column_int(1));
+      }
+      bool cancelled_any = false;
+      for (const auto& [row, message] : due) {
+        if (is_retracted(message)) {
+          c.prepare(kCancelRow)->bind(1, row).bind(2, now).run();
+          cancelled_any = true;
+        } else if (static_cast<int>(ids.size()) < limit) {
+          c.prepare(kLeaseRow)->bind(1, row).bind(2, now).bind(3, lease_ms).run();
+          ids.push_back(row);
+        }
+      }
+      // Another window only helps past cancelled rows, and only when there are more.
+      if (!cancelled_any || static_cast<int>(due.size()) < kDueWindow) break;
+    }
     return ids;
   });
   if (!claimed || claimed->empty()) return {};
