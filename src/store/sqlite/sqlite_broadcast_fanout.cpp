@@ -1,7 +1,8 @@
 // SqliteStore: the work a broadcast owes after its send commits. The delivery rows of its
 // recipients are written a slice at a time, each slice in its own transaction that moves the
 // broadcast's cursor; after a retraction, its queued rows are cancelled and its recipient rows
-// deleted a slice at a time, and the message last.
+// deleted a slice at a time. The message itself stays, with no copy left, so that its author
+// and admins still see what became of its deliveries.
 #include "store/sqlite/sqlite_mail_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
