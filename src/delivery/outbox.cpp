@@ -75,8 +75,9 @@ void Outbox::stop() {
 void Outbox::wait_for_work(Lane& lane, std::uint64_t seen_generation) {
   TimeMs now = clock_.now_ms();
   TimeMs until = now + options_.poll_ms;
-  // A row can be due and still not claimable (its broadcast was just retracted and the fan-out
-  // has not cancelled it yet): wait a little rather than spin. New rows come with a notify().
+  // Rows can be due and a claim still return nothing (it cancelled the rows of a retracted
+  // broadcast it met, up to its limit): wait a little rather than spin. New rows come with a
+  // notify().
   if (auto due = store_.next_delivery_due(lane.channel)) {
     until = *due <= now ? now + std::min<TimeMs>(50, options_.poll_ms) : std::min(*due, until);
   }
