@@ -16,18 +16,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BENCH_BUILD_DIR:-$repo/build-bench}
 users=${BENCH_USERS:-100000}
 entries=${BENCH_ENTRIES:-10000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-broadcast-bench.XXXXXX")
-server_pid=""
-hole_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
-  [ -n "$hole_pid" ] && kill "$hole_pid" 2> /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$repo/bench/bench_lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 build=1
@@ -40,23 +33,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$build" -eq 1 ]; then
-  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=OFF \
-    -DHERALD_BUILD_BENCH=ON > /dev/null
-  cmake --build "$build_dir" --target herald http_load mailbox_generator > /dev/null
-fi
-herald=$build_dir/src/herald
-load=$build_dir/bench/http_load
-generator=$build_dir/bench/mailbox_generator
-
-# A listener that accepts nothing: connections wait in its backlog until the senders time out.
-/usr/bin/python3 -c '
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4096)
-print(s.getsockname()[1], flush=True); time.sleep(86400)' > "$work/hole" &
-hole_pid=$!
-for _ in $(seq 100); do [ -s "$work/hole" ] && break; sleep 0.05; done
-hole=$(cat "$work/hole")
+[ "$build" -eq 1 ] && bench_build herald http_load mailbox_generator
+start_silent_listener
 
 # The generated store, kept between runs with --keep (a copy is measured, the original stays).
 store=${keep:-$work/generated}
@@ -81,20 +59,10 @@ print(f"{recipients} recipients in all: " + ", ".join(
 PY
 }
 
-"$herald" serve --listen 127.0.0.1:0 --data "$work/data" --log-level warn \
-  --smtp "smtp://127.0.0.1:$hole" --mail-from bench@bench.invalid > "$work/out" 2> "$work/err" &
-server_pid=$!
-for _ in $(seq 200); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/out" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+start_herald "$work/data" --smtp "smtp://127.0.0.1:$hole" --mail-from bench@bench.invalid
 api=127.0.0.1:$port/api/v1
-login() {
-  curl -s "$api/login" -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" | jq -r .token
-}
-admin=$(login admin)
-reader=$(login user2)
+admin=$(token_for admin)
+reader=$(token_for user2)
 auth=(-H "Authorization: Bearer $admin")
 body='{"to":["group:1"],"subject":"Snow day","body":"School is **closed** on Friday. Stay safe."}'
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }

@@ -10,48 +10,17 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BENCH_BUILD_DIR:-$repo/build-bench}
 entries=${BENCH_ENTRIES:-10000000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-mail-bench.XXXXXX")
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$repo/bench/bench_lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "${1:-}" != "--no-build" ]; then
-  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=OFF \
-    -DHERALD_BUILD_BENCH=ON > /dev/null
-  cmake --build "$build_dir" --target herald http_load mailbox_generator > /dev/null
-fi
-herald=$build_dir/src/herald
-load=$build_dir/bench/http_load
-generator=$build_dir/bench/mailbox_generator
-
-start_server() {  # data folder
-  "$herald" serve --listen 127.0.0.1:0 --data "$1" --log-level warn > "$work/out" 2> "$work/err" &
-  server_pid=$!
-  for _ in $(seq 200); do
-    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/out" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
-  token_for() {
-    curl -s "127.0.0.1:$port/api/v1/login" -d "{\"username\":\"$1\",\"password\":\"bench-password\"}" |
-      jq -r .token
-  }
-}
-stop_server() {
-  kill "$server_pid"
-  wait "$server_pid" 2> /dev/null || true
-  server_pid=""
-}
+[ "${1:-}" != "--no-build" ] && bench_build herald http_load mailbox_generator
 
 echo "== sends (store: 12,000 users, a group of 10,000)"
 "$generator" --data "$work/small" --users 12000 --entries 0 --group-size 10000 > /dev/null
-start_server "$work/small"
+start_herald "$work/small"
 admin=$(token_for admin)
 one='{"to":["user:{n}"],"subject":"Hello","body":"A short message."}'
 echo -n "one recipient, 64 connections, full speed:  "
@@ -65,11 +34,11 @@ echo -n "group of 10,000, one send at a time:       "
   --body '{"to":["group:1"],"subject":"To everyone","body":"Hello all."}' --connections 1 \
   --requests 20 --seconds 120
 curl -s "127.0.0.1:$port/metrics" | grep -E '^herald_store_(commits|writes)_total'
-stop_server
+stop_herald
 
 echo "== reads on a store of $entries mailbox entries (100,000 users)"
 "$generator" --data "$work/large" --users 100000 --entries "$entries" --group-size 10000 | tail -1
-start_server "$work/large"
+start_herald "$work/large"
 reader=$(token_for user77)
 curl -s "127.0.0.1:$port/api/v1/folders" -H "Authorization: Bearer $reader" | jq -c '.items[0]'
 for rate in 1000 0; do
@@ -81,4 +50,4 @@ for rate in 1000 0; do
   "$load" --port "$port" --path /api/v1/folders --token "$reader" --connections 8 --seconds 10 \
     --rate "$rate"
 done
-stop_server
+stop_herald

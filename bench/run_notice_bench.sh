@@ -8,48 +8,18 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir=${BENCH_BUILD_DIR:-$repo/build-bench}
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-notice-bench.XXXXXX")
-server_pid=""
-hole_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
-  [ -n "$hole_pid" ] && kill "$hole_pid" 2> /dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$repo/bench/bench_lib.sh"
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "${1:-}" != "--no-build" ]; then
-  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERALD_BUILD_TESTS=OFF \
-    -DHERALD_BUILD_BENCH=ON > /dev/null
-  cmake --build "$build_dir" --target herald http_load mailbox_generator > /dev/null
-fi
-herald=$build_dir/src/herald
-load=$build_dir/bench/http_load
-generator=$build_dir/bench/mailbox_generator
-
-# A listener that accepts nothing: connections wait in its backlog until the senders time out.
-/usr/bin/python3 -c '
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4096)
-print(s.getsockname()[1], flush=True); time.sleep(86400)' > "$work/hole" &
-hole_pid=$!
-for _ in $(seq 100); do [ -s "$work/hole" ] && break; sleep 0.05; done
-hole=$(cat "$work/hole")
+[ "${1:-}" != "--no-build" ] && bench_build herald http_load mailbox_generator
+start_silent_listener
 
 "$generator" --data "$work/data" --users 12000 --entries 0 --group-size 10000 \
   --push-endpoint "http://127.0.0.1:$hole/push" > /dev/null
-"$herald" serve --listen 127.0.0.1:0 --data "$work/data" --log-level warn \
-  --smtp "smtp://127.0.0.1:$hole" --mail-from bench@bench.invalid > "$work/out" 2> "$work/err" &
-server_pid=$!
-for _ in $(seq 200); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/out" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-admin=$(curl -s "127.0.0.1:$port/api/v1/login" \
-  -d '{"username":"admin","password":"bench-password"}' | jq -r .token)
+start_herald "$work/data" --smtp "smtp://127.0.0.1:$hole" --mail-from bench@bench.invalid
+admin=$(token_for admin)
 
 body='{"to":["group:1"],"push":{"text":"Fire drill at noon","url":"https://school.example/d"},"email":{"subject":"Fire drill","body":"At **noon**, everyone outside."}}'
 curl -s "127.0.0.1:$port/api/v1/notices" -H "Authorization: Bearer $admin" -d "$body" |
