@@ -4,36 +4,20 @@
 
 #include <fmt/format.h>
 
-#include "common/utf8.hpp"
 #include "core/address_expansion.hpp"
 #include "core/mail_service.hpp"
+#include "core/validation.hpp"
 
 namespace herald {
 namespace {
-
-constexpr std::size_t kMaxSubjectBytes = 998;  // RFC 5322 line length: it is an email's subject
 
 Result<void> check_input(const BroadcastInput& input, std::size_t max_body_bytes) {
   if (input.to.empty()) return fail(errc::bad_request, "the broadcast has no recipient");
   if (!input.channels.inbox && !input.channels.push && !input.channels.email) {
     return fail(errc::bad_request, "a broadcast needs at least one channel");
   }
-  if (input.subject.empty()) return fail(errc::bad_request, "subject is empty");
-  if (input.subject.size() > kMaxSubjectBytes) {
-    return fail(errc::bad_request,
-                fmt::format("subject is longer than {} bytes", kMaxSubjectBytes));
-  }
-  if (!is_valid_utf8(input.subject) || !is_valid_utf8(input.body)) {
-    return fail(errc::bad_request, "subject and body must be UTF-8");
-  }
-  if (std::any_of(input.subject.begin(), input.subject.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    return fail(errc::bad_request, "subject holds control characters");
-  }
-  if (input.body.empty()) return fail(errc::bad_request, "body is empty");
-  if (input.body.size() > max_body_bytes) {
-    return fail(errc::too_large, fmt::format("body is longer than {} bytes", max_body_bytes));
-  }
+  if (auto bad = check_subject(input.subject, false)) return *bad;
+  if (auto bad = check_body(input.body, max_body_bytes, false)) return *bad;
   return {};
 }
 

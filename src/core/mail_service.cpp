@@ -5,15 +5,13 @@
 
 #include <fmt/format.h>
 
-#include "common/utf8.hpp"
 #include "core/address.hpp"
 #include "core/blob_service.hpp"
 #include "core/communication_policy.hpp"
+#include "core/validation.hpp"
 
 namespace herald {
 namespace {
-
-constexpr std::size_t kMaxSubjectBytes = 998;  // RFC 5322 line length, so it fits an email header
 
 Error no_such_message() {
   return fail(errc::not_found, "no such message");
@@ -73,21 +71,8 @@ MailService::MailService(Store& store, BlobService& blobs, const Clock& clock, M
     : store_(store), blobs_(blobs), clock_(clock), options_(options) {}
 
 Result<void> MailService::check_content(const std::string& subject, const std::string& body) {
-  if (subject.size() > kMaxSubjectBytes) {
-    return fail(errc::bad_request,
-                fmt::format("subject is longer than {} bytes", kMaxSubjectBytes));
-  }
-  if (!is_valid_utf8(subject) || !is_valid_utf8(body)) {
-    return fail(errc::bad_request, "subject and body must be UTF-8");
-  }
-  if (std::any_of(subject.begin(), subject.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    return fail(errc::bad_request, "subject holds control characters");
-  }
-  if (body.size() > options_.max_body_bytes) {
-    return fail(errc::too_large,
-                fmt::format("body is longer than {} bytes", options_.max_body_bytes));
-  }
+  if (auto bad = check_subject(subject, true)) return *bad;
+  if (auto bad = check_body(body, options_.max_body_bytes, true)) return *bad;
   return {};
 }
 

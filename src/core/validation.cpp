@@ -31,6 +31,19 @@ std::optional<Error> check_text(std::string_view field, std::string_view text,
 
 }  // namespace
 
+std::optional<Error> check_subject(std::string_view subject, bool allow_empty) {
+  return check_text("subject", subject, 998, allow_empty);
+}
+
+std::optional<Error> check_body(std::string_view body, std::size_t max_bytes, bool allow_empty) {
+  if (!allow_empty && body.empty()) return Error(errc::bad_request, "body must not be empty");
+  if (!is_valid_utf8(body)) return Error(errc::bad_request, "body is not UTF-8");
+  if (body.size() > max_bytes) {
+    return Error(errc::too_large, fmt::format("body is longer than {} bytes", max_bytes));
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> check_username(std::string_view username) {
   auto bad = [] {
     return Error(errc::bad_request,
