@@ -178,12 +178,8 @@ TEST_P(BroadcastStoreSuite, TheInboxMergesMailAndBroadcastsPageByPage) {
   EXPECT_EQ(summaries[0].unread, 8);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, BroadcastStoreSuite,
-                         ::testing::Values(StoreFactory{"sqlite",
-                                                        [](const std::filesystem::path& dir) {
-                                                          return open_store({"", dir.string(), 2});
-                                                        }}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Stores, BroadcastStoreSuite, ::testing::ValuesIn(store_factories()),
+                         store_name);
 
 }  // namespace
 }  // namespace herald::test

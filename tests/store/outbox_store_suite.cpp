@@ -207,12 +207,8 @@ TEST_P(OutboxStoreSuite, ADeviceThatChangedHandsIsNotPushedTo) {
   EXPECT_FALSE(push[0].device);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, OutboxStoreSuite,
-                         ::testing::Values(StoreFactory{"sqlite",
-                                                        [](const std::filesystem::path& dir) {
-                                                          return open_store({"", dir.string(), 2});
-                                                        }}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Stores, OutboxStoreSuite, ::testing::ValuesIn(store_factories()),
+                         store_name);
 
 }  // namespace
 }  // namespace herald::test

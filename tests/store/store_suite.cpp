@@ -273,12 +273,7 @@ TEST_P(StoreSuite, DevicesAreOnePerAddressAndFollowTheirLastUser) {
             errc::not_found);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite,
-                         ::testing::Values(StoreFactory{"sqlite",
-                                                        [](const std::filesystem::path& dir) {
-                                                          return open_store({"", dir.string(), 2});
-                                                        }}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite, ::testing::ValuesIn(store_factories()), store_name);
 
 }  // namespace
 }  // namespace herald::test
