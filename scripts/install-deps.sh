@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcmark-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk jq python3 python3-aiosmtpd openssl nodejs
+  curl wrk jq python3 python3-aiosmtpd openssl nodejs chromium
 )
 
 missing=()

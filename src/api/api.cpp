@@ -4,6 +4,7 @@
 
 #include "api/json_io.hpp"
 #include "api/routes.hpp"
+#include "api/web_ui.hpp"
 
 namespace herald::api {
 
@@ -59,6 +60,7 @@ ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {
                          {"message", "this path does not take that method"}};
       return json_response(405, json::object{{"error", std::move(error)}});
     }
+    if (auto page = serve_web_ui(request)) return std::move(*page);
     return error_response(fail(errc::not_found, "no such endpoint"));
   }
   try {

@@ -25,8 +25,9 @@ struct ApiRequest {
   std::string csrf_token;  // the X-CSRF-Token header
   std::string content_type;
   std::string remote_address;
-  std::string host;    // the Host header
-  std::string origin;  // the Origin header, sent by browsers
+  std::string host;             // the Host header
+  std::string origin;           // the Origin header, sent by browsers
+  std::string accept_encoding;  // the Accept-Encoding header (the web UI's files are gzipped)
   // For routes that stream their body to disk: the file holding it, and its size.
   std::string body_file;
   std::uint64_t body_size = 0;

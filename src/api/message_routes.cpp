@@ -61,6 +61,23 @@ Result<ComposeInput> compose_input(const json::object& body, std::vector<std::st
   return input;
 }
 
+// The compose form's preview: the body rendered exactly as a send would render it.
+ApiResponse preview_body(RequestContext& ctx) {
+  auto caller = ctx.principal();
+  if (!caller) return error_response(caller.error());
+  auto body = parse_object(ctx.request().body);
+  if (!body) return error_response(body.error());
+  if (auto fields = allow_only(*body, {"body", "format"}); !fields) {
+    return error_response(fields.error());
+  }
+  std::vector<std::string> present;
+  auto input = compose_input(*body, present);
+  if (!input) return error_response(input.error());
+  auto html = ctx.services().mail.preview(input->body, input->format);
+  if (!html) return error_response(html.error());
+  return json_response(200, json::object{{"html", std::move(*html)}});
+}
+
 ApiResponse create_message(RequestContext& ctx) {
   auto caller = ctx.principal();
   if (!caller) return error_response(caller.error());
@@ -175,6 +192,7 @@ ApiResponse act_on_many(RequestContext& ctx) {
 void add_message_routes(Router& router) {
   router.add(Method::post, "/api/v1/messages/actions", Execution::worker, act_on_many);
   router.add(Method::post, "/api/v1/messages", Execution::worker, create_message);
+  router.add(Method::post, "/api/v1/preview", Execution::worker, preview_body);
   router.add(Method::get, "/api/v1/messages/{id}", Execution::io_thread, get_message);
   router.add(Method::patch, "/api/v1/messages/{id}", Execution::worker, edit_draft);
   router.add(Method::del, "/api/v1/messages/{id}", Execution::worker,

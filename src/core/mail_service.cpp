@@ -76,6 +76,11 @@ Result<void> MailService::check_content(const std::string& subject, const std::s
   return {};
 }
 
+Result<std::string> MailService::preview(std::string_view body, BodyFormat format) const {
+  if (auto bad = check_body(body, options_.max_body_bytes, true)) return *bad;
+  return render_body_html(body, format);
+}
+
 Result<MailService::Expansion> MailService::expand(const Principal& caller,
                                                    const AddressLists& lists,
                                                    std::optional<Id> reply_author) {

@@ -77,6 +77,8 @@ class MailService {
   Result<MessageView> view(const Principal& caller, Id message);
   Result<void> act(const Principal& caller, const std::vector<Id>& messages, EntryAction action);
   Result<FolderPage> folder(const Principal& caller, const FolderQuery& query);
+  // The HTML a body would be sent as (the compose form's preview), with the send's size rule.
+  Result<std::string> preview(std::string_view body, BodyFormat format) const;
   std::vector<FolderSummary> folders(const Principal& caller);
 
  private:

@@ -54,6 +54,7 @@ api::ApiRequest to_api_request(const http::request_header<>& req, const std::str
   request.remote_address = remote;
   request.host = std::string(req[http::field::host]);
   request.origin = std::string(req[http::field::origin]);
+  request.accept_encoding = std::string(req[http::field::accept_encoding]);
   return request;
 }
 
@@ -63,7 +64,10 @@ void set_common_headers(http::response<Body>& res, api::ApiResponse& response, b
   if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
-  for (auto& [name, value] : response.headers) res.insert(name, value);
+  for (auto& [name, value] : response.headers) {
+    if (beast::iequals(name, "Cache-Control")) res.erase(http::field::cache_control);
+    res.insert(name, value);
+  }
   res.keep_alive(keep_alive);
 }
 

@@ -1,0 +1,165 @@
+// Devices of every user: search, multi-select, Actions > Send message; a device's own page.
+import { useEffect, useState } from 'preact/hooks';
+import { del, get } from '../api';
+import { usePagedList } from '../components/paged_list';
+import { formatDate, formatDateTime, t } from '../i18n';
+import { navigate, onLinkClick } from '../router';
+import { showToast } from '../toasts';
+import type { Device } from '../types';
+import { SendMessageDialog, type Target } from './send_message_dialog';
+
+function deviceLabel(device: Device): string {
+  return `${device.name || device.platform} (${device.username ?? device.user_id})`;
+}
+
+export function DevicesPage() {
+  const [search, setSearch] = useState('');
+  const list = usePagedList<Device>('/devices', { all: 'true', q: search.trim() || undefined });
+  const [selected, setSelected] = useState<Map<string, Device>>(new Map());
+  const [dialog, setDialog] = useState<Target[] | null>(null);
+  const items = list.items ?? [];
+  const allSelected = items.length > 0 && items.every((device) => selected.has(device.id));
+
+  function toggle(device: Device) {
+    setSelected((old) => {
+      const copy = new Map(old);
+      if (copy.has(device.id)) copy.delete(device.id);
+      else copy.set(device.id, device);
+      return copy;
+    });
+  }
+
+  return (
+    <section>
+      <div class="toolbar">
+        <h1>{t('devices')}</h1>
+        <label class="search">
+          <span class="visually-hidden">{t('search_devices')}</span>
+          <input
+            type="search"
+            placeholder={t('search_devices')}
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+        </label>
+        <details class="menu">
+          <summary class="button">{t('actions')}</summary>
+          <div class="menu-items" role="menu">
+            <button
+              role="menuitem"
+              disabled={selected.size === 0}
+              onClick={(e) => {
+                (e.currentTarget.closest('details') as HTMLDetailsElement).open = false;
+                setDialog([...selected.values()].map((d) => ({ address: `device:${d.id}`, label: deviceLabel(d) })));
+              }}
+            >
+              {t('send_message')}
+            </button>
+          </div>
+        </details>
+        <span class="muted">{t('selected_count', { count: selected.size })}</span>
+      </div>
+      {list.error && <p class="error" role="alert">{list.error}</p>}
+      {list.items?.length === 0 && <p class="empty">{t('no_devices')}</p>}
+      <table class="list" data-testid="devices-table">
+        <thead>
+          <tr>
+            <th>
+              <input
+                type="checkbox"
+                aria-label={t('select_all')}
+                checked={allSelected}
+                onChange={() =>
+                  setSelected(allSelected ? new Map() : new Map(items.map((device) => [device.id, device])))
+                }
+              />
+            </th>
+            <th>{t('device')}</th>
+            <th>{t('user')}</th>
+            <th>{t('platform')}</th>
+            <th class="wide-only">{t('registered')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((device) => (
+            <tr key={device.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={t('select_device', { name: deviceLabel(device) })}
+                  checked={selected.has(device.id)}
+                  onChange={() => toggle(device)}
+                />
+              </td>
+              <td>
+                <a href={`/admin/devices/${device.id}`} onClick={onLinkClick}>
+                  {device.name || t('unnamed_device')}
+                </a>
+              </td>
+              <td>{device.username ?? device.user_id}</td>
+              <td>{device.platform}</td>
+              <td class="wide-only">{formatDate(device.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.more && <button class="more" onClick={list.more}>{t('more')}</button>}
+      {dialog && <SendMessageDialog targets={dialog} onClose={() => setDialog(null)} />}
+    </section>
+  );
+}
+
+export function DevicePage({ id }: { id: string }) {
+  const [device, setDevice] = useState<Device | null>(null);
+  const [error, setError] = useState('');
+  const [sending, setSending] = useState(false);
+
+  useEffect(() => {
+    get<Device>(`/devices/${encodeURIComponent(id)}`)
+      .then(setDevice)
+      .catch((failure: Error) => setError(failure.message));
+  }, [id]);
+
+  async function remove() {
+    if (!window.confirm(t('confirm_remove_device'))) return;
+    try {
+      await del(`/devices/${encodeURIComponent(id)}`);
+      showToast(t('device_removed'));
+      navigate('/admin/devices');
+    } catch (failure) {
+      showToast((failure as Error).message, 'error');
+    }
+  }
+
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!device) return <p class="muted">{t('loading')}</p>;
+  return (
+    <section class="card">
+      <h1>{device.name || t('unnamed_device')}</h1>
+      <dl class="facts">
+        <dt>{t('user')}</dt>
+        <dd>{device.username ?? device.user_id}</dd>
+        <dt>{t('platform')}</dt>
+        <dd>{device.platform}</dd>
+        <dt>{device.endpoint ? t('endpoint') : t('token')}</dt>
+        <dd class="break">{device.endpoint ?? device.token}</dd>
+        <dt>{t('registered')}</dt>
+        <dd>{formatDateTime(device.created_at)}</dd>
+      </dl>
+      <div class="actions">
+        <button class="primary" onClick={() => setSending(true)}>
+          {t('send_message')}
+        </button>
+        <button class="danger" onClick={remove}>
+          {t('remove_device')}
+        </button>
+      </div>
+      {sending && (
+        <SendMessageDialog
+          targets={[{ address: `device:${device.id}`, label: deviceLabel(device) }]}
+          onClose={() => setSending(false)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+// The bell: notices, new mail and broadcasts, newest first. Open an item's link (a message
+// in the app, or a notice's URL in a new tab), mark it read, delete it.
+import { useEffect, useState } from 'preact/hooks';
+import { del, get, post, query } from './api';
+import { formatDateTime, t } from './i18n';
+import { onLiveEvent, unreadCounts } from './live';
+import { navigate } from './router';
+import { showToast } from './toasts';
+import type { BellItem, BellPage as BellReply } from './types';
+
+export function BellPage() {
+  const [items, setItems] = useState<BellItem[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+
+  async function load(cursor?: string) {
+    try {
+      const page = await get<BellReply>('/notifications' + query({ limit: 50, cursor }));
+      setItems((old) => (cursor && old ? [...old, ...page.items] : page.items));
+      setNext(page.next_cursor);
+      unreadCounts.update((counts) => ({ ...counts, notifications: page.unread }));
+    } catch (failure) {
+      showToast((failure as Error).message, 'error');
+    }
+  }
+
+  useEffect(() => {
+    void load();
+    return onLiveEvent((event) => {
+      if (event.type === 'notification.new' || event.type === 'message.retracted') void load();
+    });
+  }, []);
+
+  async function markRead(item: BellItem) {
+    if (item.read) return;
+    await post(`/notifications/${encodeURIComponent(item.id)}/read`);
+    setItems((list) => list?.map((other) => (other.id === item.id ? { ...other, read: true } : other)) ?? list);
+    unreadCounts.update((counts) => ({ ...counts, notifications: Math.max(0, counts.notifications - 1) }));
+  }
+
+  async function open(item: BellItem) {
+    try {
+      await markRead(item);
+    } catch {
+      // opening matters more than the read mark
+    }
+    if (item.message_id && (item.kind === 'mail' || item.kind === 'broadcast')) {
+      navigate(`/messages/${encodeURIComponent(item.message_id)}`);
+    } else if (item.url) {
+      window.open(item.url, '_blank', 'noopener,noreferrer');
+    }
+  }
+
+  async function remove(item: BellItem) {
+    try {
+      await del(`/notifications/${encodeURIComponent(item.id)}`);
+      setItems((list) => list?.filter((other) => other.id !== item.id) ?? list);
+      if (!item.read) {
+        unreadCounts.update((counts) => ({ ...counts, notifications: Math.max(0, counts.notifications - 1) }));
+      }
+    } catch (failure) {
+      showToast((failure as Error).message, 'error');
+    }
+  }
+
+  return (
+    <section class="bell-page">
+      <h1>{t('notifications')}</h1>
+      {items === null && <p class="muted">{t('loading')}</p>}
+      {items?.length === 0 && <p class="empty">{t('bell_empty')}</p>}
+      <ul class="bell-items" data-testid="bell-items">
+        {items?.map((item) => (
+          <li key={item.id} class={item.read ? 'bell-item' : 'bell-item unread'}>
+            <div class="bell-text">
+              <strong>{item.title}</strong>
+              <span>{item.text}</span>
+              {item.url && <span class="muted small url">{item.url}</span>}
+              <time class="muted small" dateTime={item.created_at}>
+                {formatDateTime(item.created_at)}
+              </time>
+            </div>
+            <div class="bell-actions">
+              {(item.message_id || item.url) && <button onClick={() => open(item)}>{t('open')}</button>}
+              {!item.read && <button onClick={() => markRead(item).catch(() => {})}>{t('mark_read')}</button>}
+              <button onClick={() => remove(item)} aria-label={t('delete_item', { title: item.title })}>
+                {t('delete')}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {next && (
+        <button class="more" onClick={() => load(next)}>
+          {t('older')}
+        </button>
+      )}
+    </section>
+  );
+}
