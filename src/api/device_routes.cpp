@@ -1,4 +1,5 @@
-// Push devices: GET /devices (the caller's; admins: ?user=), POST /devices, DELETE /devices/{id}.
+// Push devices: GET /devices (the caller's; admins: ?user=, or ?all=true with ?q=), POST /devices,
+// GET and DELETE /devices/{id}.
 #include <boost/json/array.hpp>
 
 #include "api/json_io.hpp"
@@ -23,6 +24,29 @@ json::object device_json(const Device& device) {
   out[device.platform == DevicePlatform::webpush ? "endpoint" : "token"] = device.address;
   out["created_at"] = format_rfc3339(device.created_at);
   return out;
+}
+
+json::object owned_device_json(const Device& device, std::string_view username,
+                               std::string_view display_name) {
+  json::object out = device_json(device);
+  out["user"] = json::object{
+      {"id", id_string(device.user_id)}, {"username", username}, {"display_name", display_name}};
+  return out;
+}
+
+// Admins: every user's devices, searched by device name or owner's username.
+ApiResponse search_devices(RequestContext& ctx, const Principal& caller, std::string_view prefix,
+                           const PageRequest& page) {
+  if (!caller.is_admin())
+    return error_response(fail(errc::forbidden, "only admins list all devices"));
+  if (prefix.size() > 200) return error_response(fail(errc::bad_request, "q is too long"));
+  auto devices = ctx.services().store.search_devices(prefix, page);
+  json::array items;
+  for (const auto& owned : devices.items) {
+    items.push_back(owned_device_json(owned.device, owned.username, owned.display_name));
+  }
+  return json_response(200, json::object{{"items", std::move(items)},
+                                         {"next_cursor", cursor_json(devices.next_after)}});
 }
 
 // A Web Push registration carries the browser's PushSubscription as it serialises it:
@@ -54,6 +78,9 @@ ApiResponse list_devices(RequestContext& ctx) {
   if (!query) return error_response(query.error());
   auto page = ctx.page();
   if (!page) return error_response(page.error());
+  if (auto all = (*query)->get("all"); all && *all == "true") {
+    return search_devices(ctx, *caller, (*query)->get("q").value_or(""), *page);
+  }
   Id user = caller->user_id;
   if (auto requested = (*query)->get("user")) {
     auto id = parse_id(*requested);
@@ -103,6 +130,20 @@ ApiResponse register_device(RequestContext& ctx) {
   return json_response(saved->created ? 201 : 200, device_json(saved->device));
 }
 
+ApiResponse get_device(RequestContext& ctx) {
+  auto caller = ctx.principal();
+  if (!caller) return error_response(caller.error());
+  auto id = parse_id(ctx.param(0));
+  if (!id) return error_response(no_such_device());
+  auto device = ctx.services().store.find_device(*id);
+  if (!device || (!caller->is_admin() && device->user_id != caller->user_id)) {
+    return error_response(no_such_device());
+  }
+  auto owner = ctx.services().store.find_user(device->user_id);
+  if (!owner) return error_response(no_such_device());
+  return json_response(200, owned_device_json(*device, owner->username, owner->display_name));
+}
+
 ApiResponse remove_device(RequestContext& ctx) {
   auto caller = ctx.principal();
   if (!caller) return error_response(caller.error());
@@ -130,6 +171,7 @@ void add_device_routes(Router& router) {
   router.add(Method::get, "/api/v1/push/vapid", Execution::io_thread, vapid_key);
   router.add(Method::get, "/api/v1/devices", Execution::io_thread, list_devices);
   router.add(Method::post, "/api/v1/devices", Execution::worker, register_device);
+  router.add(Method::get, "/api/v1/devices/{id}", Execution::io_thread, get_device);
   router.add(Method::del, "/api/v1/devices/{id}", Execution::worker, remove_device);
 }
 

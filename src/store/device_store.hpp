@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "core/device.hpp"
@@ -15,6 +17,12 @@ struct SavedDevice {
   bool created = false;  // false: the same device was registered before, and is updated
 };
 
+struct OwnedDevice {
+  Device device;
+  std::string username;  // the owner's
+  std::string display_name;
+};
+
 class DeviceStore {
  public:
   virtual ~DeviceStore() = default;
@@ -24,6 +32,9 @@ class DeviceStore {
   virtual Result<SavedDevice> save_device(const NewDevice& device) = 0;
   // The user's devices, oldest first.
   virtual Page<Device> list_devices(Id user, const PageRequest& page) = 0;
+  // Every user's devices, oldest first, for the admin console: all of them with an empty
+  // prefix, else those whose name or owner's username starts with it (ASCII case ignored).
+  virtual Page<OwnedDevice> search_devices(std::string_view prefix, const PageRequest& page) = 0;
   virtual std::optional<Device> find_device(Id id) = 0;
   virtual Result<void> delete_device(Id id) = 0;  // not_found when absent
 };

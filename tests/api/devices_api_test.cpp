@@ -51,6 +51,40 @@ TEST_F(DevicesApi, RegistersListsAndRemovesOwnDevices) {
   EXPECT_EQ(http().get("/api/v1/devices", ann.token).json().at("items").as_array().size(), 2u);
 }
 
+TEST_F(DevicesApi, AdminsListEveryonesDevicesAndOpenOne) {
+  auto di = make_account("di");
+  auto ed = make_account("ed");
+  std::string tag = unique("tab");
+  auto tablet =
+      add({{"platform", "fcm"}, {"name", tag}, {"token", "fcm:" + unique("t")}}, di.token);
+  ASSERT_EQ(tablet.status, 201) << tablet.body;
+  std::string id(tablet.json().at("id").as_string());
+
+  auto found = http().get("/api/v1/devices?all=true&q=" + tag, admin_token_);
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto found_body = found.json();
+  ASSERT_EQ(found_body.at("items").as_array().size(), 1u);
+  const auto& item = found_body.at("items").at(0);
+  EXPECT_EQ(item.at("id").as_string(), id);
+  EXPECT_EQ(item.at("user").at("username").as_string(), di.username);
+  EXPECT_EQ(http()
+                .get("/api/v1/devices?all=true&q=" + di.username, admin_token_)
+                .json()
+                .at("items")
+                .as_array()
+                .size(),
+            1u);
+  EXPECT_EQ(http().get("/api/v1/devices?all=true", di.token).status, 403);
+
+  auto one = http().get("/api/v1/devices/" + id, admin_token_);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(one.json().at("name").as_string(), tag);
+  EXPECT_EQ(one.json().at("user").at("id").as_string(), di.id);
+  EXPECT_EQ(http().get("/api/v1/devices/" + id, di.token).status, 200);
+  EXPECT_EQ(http().get("/api/v1/devices/" + id, ed.token).status, 404);  // not ed's to see
+  EXPECT_EQ(http().get("/api/v1/devices/999999", admin_token_).status, 404);
+}
+
 TEST_F(DevicesApi, RegisteringAgainUpdatesTheSameDevice) {
   auto bo = make_account("bo");
   auto cy = make_account("cy");

@@ -162,6 +162,23 @@ TEST_F(MailApi, BodiesAreRenderedToSafeHtml) {
   EXPECT_EQ(plain_html.find("<b>"), std::string::npos) << plain_html;
 }
 
+TEST_F(MailApi, APreviewRendersTheBodyAsASendWould) {
+  std::string body =
+      R"json({"body":"Hello **team** <script>alert(1)</script> [x](javascript:alert(2))"})json";
+  auto preview = http().post("/api/v1/preview", body, admin_token_);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  std::string html(preview.json().at("html").as_string());
+  EXPECT_NE(html.find("<strong>team</strong>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("javascript:"), std::string::npos) << html;
+  auto text = http().post("/api/v1/preview", R"({"body":"**x**","format":"text"})", admin_token_);
+  EXPECT_EQ(text.json().at("html").as_string().find("<strong>"), std::string::npos);
+  EXPECT_EQ(http().post("/api/v1/preview", R"({"body":"x","to":[]})", admin_token_).status, 400);
+  EXPECT_EQ(http().post("/api/v1/preview", R"({"body":"x"})", "").status, 401);
+  std::string big = R"({"body":")" + std::string(1024 * 1024 + 1, 'a') + R"("})";
+  EXPECT_EQ(http().post("/api/v1/preview", big, admin_token_).status, 413);
+}
+
 TEST_F(MailApi, DraftsAreSavedEditedSentAndDiscarded) {
   Account alice = make_account("alice");
   Account bob = make_account("bob");

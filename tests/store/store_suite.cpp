@@ -273,6 +273,28 @@ TEST_P(StoreSuite, DevicesAreOnePerAddressAndFollowTheirLastUser) {
             errc::not_found);
 }
 
+TEST_P(StoreSuite, DevicesOfEveryoneAreSearchedByNameOrOwner) {
+  User ann = make_user("ann");
+  User bob = make_user("bob");
+  ASSERT_TRUE(store_->save_device({ann.id, DevicePlatform::fcm, "Pixel", "t-1", "", ""}).ok());
+  ASSERT_TRUE(store_->save_device({bob.id, DevicePlatform::fcm, "Phone_1", "t-2", "", ""}).ok());
+  ASSERT_TRUE(store_->save_device({bob.id, DevicePlatform::fcm, "Tablet", "t-3", "", ""}).ok());
+
+  auto all = store_->search_devices("", {0, 2});
+  ASSERT_EQ(all.items.size(), 2u);
+  EXPECT_EQ(all.items[0].username, "ann");
+  ASSERT_TRUE(all.next_after);
+  auto rest = store_->search_devices("", {*all.next_after, 2});
+  ASSERT_EQ(rest.items.size(), 1u);
+  EXPECT_EQ(rest.items[0].device.name, "Tablet");
+
+  EXPECT_EQ(store_->search_devices("BO", {0, 50}).items.size(), 2u);   // owner, case ignored
+  ASSERT_EQ(store_->search_devices("pix", {0, 50}).items.size(), 1u);  // device name
+  EXPECT_EQ(store_->search_devices("Phone_", {0, 50}).items.size(), 1u);
+  EXPECT_EQ(store_->search_devices("Phone%", {0, 50}).items.size(), 0u);  // % is not a wildcard
+  EXPECT_EQ(store_->search_devices("Phonex", {0, 50}).items.size(), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite, ::testing::ValuesIn(store_factories()), store_name);
 
 }  // namespace

@@ -160,7 +160,7 @@ export interface GroupWithMembers extends Group {
 export interface Device {
   id: string;
   user_id: string;
-  username?: string;
+  user?: UserRef; // in the admin's list and a device's own page
   platform: 'webpush' | 'apns' | 'fcm';
   name: string;
   endpoint?: string;

@@ -14,6 +14,13 @@ const Query kInsertDevice{
 const Query kListDevices{
     "SELECT id, user_id, platform, name, address, p256dh, auth, created_at FROM devices"
     " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?"};
+// LIKE ignores ASCII case; the prefix's own % and _ are escaped by the caller.
+const Query kSearchDevices{
+    "SELECT d.id, d.user_id, d.platform, d.name, d.address, d.p256dh, d.auth, d.created_at,"
+    " u.username, u.display_name FROM devices d JOIN users u ON u.id = d.user_id"
+    " WHERE d.id > ?1 AND u.deleted_at IS NULL AND (?2 = '' OR u.username LIKE ?2 || '%' ESCAPE "
+    "'\\'"
+    " OR d.name LIKE ?2 || '%' ESCAPE '\\') ORDER BY d.id LIMIT ?3"};
 const Query kFindDevice{
     "SELECT id, user_id, platform, name, address, p256dh, auth, created_at FROM devices"
     " WHERE id = ?"};
@@ -81,6 +88,28 @@ Page<Device> SqliteStore::list_devices(Id user, const PageRequest& page_request)
         break;
       }
       page.items.push_back(read_device(*stmt));
+    }
+    return page;
+  });
+}
+
+Page<OwnedDevice> SqliteStore::search_devices(std::string_view prefix,
+                                              const PageRequest& page_request) {
+  std::string pattern;
+  for (char ch : prefix) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  return read([&](Connection& c) {
+    auto stmt = c.prepare(kSearchDevices);
+    stmt->bind(1, page_request.after).bind(2, pattern).bind(3, page_request.limit + 1);
+    Page<OwnedDevice> page;
+    while (stmt->step()) {
+      if (static_cast<int>(page.items.size()) == page_request.limit) {
+        page.next_after = page.items.back().device.id;
+        break;
+      }
+      page.items.push_back({read_device(*stmt), stmt->column_text(8), stmt->column_text(9)});
     }
     return page;
   });

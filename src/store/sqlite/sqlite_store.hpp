@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
 
   Result<SavedDevice> save_device(const NewDevice& device) override;
   Page<Device> list_devices(Id user, const PageRequest& page) override;
+  Page<OwnedDevice> search_devices(std::string_view prefix, const PageRequest& page) override;
   std::optional<Device> find_device(Id id) override;
   Result<void> delete_device(Id id) override;
 

@@ -9,7 +9,7 @@ import type { Device } from '../types';
 import { SendMessageDialog, type Target } from './send_message_dialog';
 
 function deviceLabel(device: Device): string {
-  return `${device.name || device.platform} (${device.username ?? device.user_id})`;
+  return `${device.name || device.platform} (${device.user?.username ?? device.user_id})`;
 }
 
 export function DevicesPage() {
@@ -96,7 +96,7 @@ export function DevicesPage() {
                   {device.name || t('unnamed_device')}
                 </a>
               </td>
-              <td>{device.username ?? device.user_id}</td>
+              <td>{device.user?.username ?? device.user_id}</td>
               <td>{device.platform}</td>
               <td class="wide-only">{formatDate(device.created_at)}</td>
             </tr>
@@ -138,7 +138,7 @@ export function DevicePage({ id }: { id: string }) {
       <h1>{device.name || t('unnamed_device')}</h1>
       <dl class="facts">
         <dt>{t('user')}</dt>
-        <dd>{device.username ?? device.user_id}</dd>
+        <dd>{device.user?.username ?? device.user_id}</dd>
         <dt>{t('platform')}</dt>
         <dd>{device.platform}</dd>
         <dt>{device.endpoint ? t('endpoint') : t('token')}</dt>
