@@ -5,8 +5,36 @@ import { del, get, post, query } from './api';
 import { formatDateTime, t } from './i18n';
 import { onLiveEvent, unreadCounts } from './live';
 import { navigate } from './router';
+import { refreshCountsIfOffline } from './session';
 import { showToast } from './toasts';
 import type { BellItem, BellPage as BellReply } from './types';
+import { enablePush, pushSupported } from './web_push';
+
+function PushButton() {
+  const [state, setState] = useState<'idle' | 'busy' | 'enabled'>('idle');
+  if (!pushSupported()) return null;
+  async function enable() {
+    setState('busy');
+    try {
+      const result = await enablePush();
+      if (result === 'enabled') {
+        setState('enabled');
+        showToast(t('push_enabled'));
+        return;
+      }
+      showToast(t(result === 'denied' ? 'push_denied' : 'push_unsupported'), 'error');
+    } catch (failure) {
+      showToast(t('push_failed', { reason: (failure as Error).message }), 'error');
+    }
+    setState('idle');
+  }
+  if (state === 'enabled') return <span class="muted">{t('push_enabled')}</span>;
+  return (
+    <button onClick={enable} disabled={state === 'busy'}>
+      {t('enable_push')}
+    </button>
+  );
+}
 
 export function BellPage() {
   const [items, setItems] = useState<BellItem[] | null>(null);
@@ -34,7 +62,7 @@ export function BellPage() {
     if (item.read) return;
     await post(`/notifications/${encodeURIComponent(item.id)}/read`);
     setItems((list) => list?.map((other) => (other.id === item.id ? { ...other, read: true } : other)) ?? list);
-    unreadCounts.update((counts) => ({ ...counts, notifications: Math.max(0, counts.notifications - 1) }));
+    void refreshCountsIfOffline();
   }
 
   async function open(item: BellItem) {
@@ -54,9 +82,7 @@ export function BellPage() {
     try {
       await del(`/notifications/${encodeURIComponent(item.id)}`);
       setItems((list) => list?.filter((other) => other.id !== item.id) ?? list);
-      if (!item.read) {
-        unreadCounts.update((counts) => ({ ...counts, notifications: Math.max(0, counts.notifications - 1) }));
-      }
+      void refreshCountsIfOffline();
     } catch (failure) {
       showToast((failure as Error).message, 'error');
     }
@@ -64,7 +90,10 @@ export function BellPage() {
 
   return (
     <section class="bell-page">
-      <h1>{t('notifications')}</h1>
+      <div class="toolbar">
+        <h1>{t('notifications')}</h1>
+        <PushButton />
+      </div>
       {items === null && <p class="muted">{t('loading')}</p>}
       {items?.length === 0 && <p class="empty">{t('bell_empty')}</p>}
       <ul class="bell-items" data-testid="bell-items">
@@ -79,7 +108,9 @@ export function BellPage() {
               </time>
             </div>
             <div class="bell-actions">
-              {(item.message_id || item.url) && <button onClick={() => open(item)}>{t('open')}</button>}
+              {(item.url || (item.message_id && item.kind !== 'notice')) && (
+                <button onClick={() => open(item)}>{t('open')}</button>
+              )}
               {!item.read && <button onClick={() => markRead(item).catch(() => {})}>{t('mark_read')}</button>}
               <button onClick={() => remove(item)} aria-label={t('delete_item', { title: item.title })}>
                 {t('delete')}

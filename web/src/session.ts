@@ -1,6 +1,6 @@
 // Who is logged in: loaded from GET /me at start, set by login, cleared by logout or a 401.
 import { ApiError, get, onUnauthorized, post } from './api';
-import { startLive, stopLive, unreadCounts } from './live';
+import { liveState, startLive, stopLive, unreadCounts } from './live';
 import { Store } from './store';
 import type { Me, User } from './types';
 
@@ -50,4 +50,14 @@ export function isAdmin(user: User | null | undefined): boolean {
 
 export function canSend(user: User | null | undefined): boolean {
   return user?.role === 'admin' || user?.role === 'sender';
+}
+
+// The server sends `counts` after every change; without a live session, ask for them.
+export async function refreshCountsIfOffline(): Promise<void> {
+  if (liveState.get() === 'open') return;
+  try {
+    unreadCounts.set((await get<Me>('/me')).unread);
+  } catch {
+    // the next change or reconnection brings them
+  }
 }
