@@ -56,7 +56,28 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
+// Reads started before they are asked for (the first screen's, while GET /me is on its way);
+// each is handed out once.
+const prefetched = new Map<string, Promise<unknown>>();
+
+export function prefetch(path: string): void {
+  const request = api('GET', path);
+  request.catch(() => prefetched.delete(path));
+  prefetched.set(path, request);
+}
+
+export function clearPrefetched(): void {
+  prefetched.clear();
+}
+
+export function get<T>(path: string): Promise<T> {
+  const early = prefetched.get(path);
+  if (early) {
+    prefetched.delete(path);
+    return early as Promise<T>;
+  }
+  return api<T>('GET', path);
+}
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body);
 export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body);
 export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body);

@@ -1,5 +1,5 @@
 // Who is logged in: loaded from GET /me at start, set by login, cleared by logout or a 401.
-import { ApiError, get, onUnauthorized, post } from './api';
+import { ApiError, clearPrefetched, get, onUnauthorized, post } from './api';
 import { liveState, startLive, stopLive, unreadCounts } from './live';
 import { Store } from './store';
 import type { Me, User } from './types';
@@ -14,6 +14,7 @@ function signedIn(me: Me): void {
 }
 
 function signedOut(): void {
+  clearPrefetched();
   stopLive();
   currentUser.set(null);
 }
