@@ -63,3 +63,10 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+const statuses = ['queued', 'sent', 'failed', 'no_device', 'no_address', 'cancelled', 'delivered', 'empty'] as const;
+
+// A delivery or outcome status as words; an unknown one as the server wrote it.
+export function statusLabel(status: string): string {
+  return (statuses as readonly string[]).includes(status) ? t(`status_${status as (typeof statuses)[number]}`) : status;
+}

@@ -54,8 +54,8 @@ test('users are searched, selected and sent a message, and told who could not ge
   await outcome.getByText('Sent to 2 recipient(s).').waitFor();
   // No demo user has a device, and this server has no SMTP relay: both are said, per person.
   const aliceRow = outcome.locator('tr', { hasText: 'alice' });
-  await aliceRow.getByText(/no_device/).waitFor();
-  await aliceRow.getByText(/failed — email is not configured/).waitFor();
+  await aliceRow.getByText(/No device — no registered device/).waitFor();
+  await aliceRow.getByText(/Failed — email is not configured/).waitFor();
   await screenshot(admin, 'admin-send-message');
   await dialog.getByRole('button', { name: 'Close' }).first().click();
 
@@ -83,7 +83,7 @@ test('a device is found by its owner and sent a push from its own page', async (
   const row = dialog.getByTestId('notice-outcome').locator('tr', { hasText: 'carol' });
   await row.waitFor();
   // FCM has no key on this server: the push is refused with its reason, not silently dropped.
-  await row.getByText(/failed — FCM is not configured/).waitFor();
+  await row.getByText(/Failed — FCM is not configured/).waitFor();
   expectNoPageErrors(admin);
   await admin.context().close();
 });

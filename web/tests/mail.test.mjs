@@ -152,6 +152,34 @@ test('attachments upload with progress, images show inline, and a forward carrie
   await bob.context().close();
 });
 
+test('a file dropped on the compose form is uploaded and sent with the mail', async () => {
+  const alice = await loggedInPage(browser, server, 'alice');
+  await alice.getByRole('link', { name: 'Write' }).click();
+  await pickRecipient(alice, 'field-to', 'dave', /Dave/);
+  await alice.getByLabel('Subject').fill('Dropped file');
+  const dataTransfer = await alice.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['minutes of the meeting\n'], 'minutes.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  await alice.dispatchEvent('form.compose', 'dragover', { dataTransfer });
+  await alice.dispatchEvent('form.compose', 'drop', { dataTransfer });
+  await alice.locator('.uploads li', { hasText: 'minutes.txt' }).waitFor();
+  await alice.waitForFunction(() => document.querySelectorAll('.uploads progress').length === 0);
+  await alice.getByRole('button', { name: 'Send', exact: true }).click();
+  await alice.getByText('Sent to 1 recipient(s)').waitFor();
+
+  const dave = await apiAs(server, 'dave');
+  const entry = (await dave.get('/folders/inbox/messages')).items.find((item) => item.subject === 'Dropped file');
+  const message = await dave.get(`/messages/${entry.id}`);
+  assert.deepEqual(
+    message.attachments.map((attachment) => attachment.name),
+    ['minutes.txt'],
+  );
+  expectNoPageErrors(alice);
+  await alice.context().close();
+});
+
 test('reply all addresses the original To and Cc less the replier', async () => {
   const alice = await apiAs(server, 'alice');
   await alice.post('/messages', {

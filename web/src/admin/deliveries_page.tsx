@@ -1,6 +1,6 @@
 // The deliveries of a message: each recipient's email and push, with status and attempts.
 import { usePagedList } from '../components/paged_list';
-import { formatDateTime, t } from '../i18n';
+import { formatDateTime, statusLabel, t } from '../i18n';
 import type { Delivery } from '../types';
 
 export function DeliveriesPage({ messageId }: { messageId: string }) {
@@ -33,7 +33,7 @@ export function DeliveriesPage({ messageId }: { messageId: string }) {
                 {delivery.platform ? ` (${delivery.platform})` : ''}
               </td>
               <td>
-                <span class={`status status-${delivery.status}`}>{delivery.status}</span>
+                <span class={`status status-${delivery.status}`}>{statusLabel(delivery.status)}</span>
               </td>
               <td class="wide-only">{delivery.attempts}</td>
               <td class="wide-only">{delivery.last_error ?? '—'}</td>

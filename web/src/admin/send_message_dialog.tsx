@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api';
 import { Dialog } from '../components/dialog';
-import { t } from '../i18n';
+import { statusLabel, t } from '../i18n';
 import type { ChannelOutcome, NoticeReply } from '../types';
 
 export interface Target {
@@ -15,7 +15,7 @@ function Outcome({ outcome }: { outcome?: ChannelOutcome }) {
   if (!outcome) return <span class="muted">—</span>;
   return (
     <span class={`status status-${outcome.status}`}>
-      {outcome.status}
+      {statusLabel(outcome.status)}
       {outcome.devices ? ` (${t('devices_count', { count: outcome.devices })})` : ''}
       {outcome.reason ? ` — ${outcome.reason}` : ''}
     </span>

@@ -92,9 +92,11 @@ export function MessagePage({ id }: { id: string }) {
   return (
     <article class="message" aria-labelledby="message-subject">
       <div class="toolbar" role="toolbar" aria-label={t('actions')}>
-        <a class="button" href={`/compose?reply_to=${quoted}`} onClick={onLinkClick}>
-          {t('reply')}
-        </a>
+        {message.kind !== 'notice' && !(mine && message.kind === 'broadcast') && (
+          <a class="button" href={`/compose?reply_to=${quoted}`} onClick={onLinkClick}>
+            {t('reply')}
+          </a>
+        )}
         {message.kind === 'mail' && message.reply_all.length > 1 && (
           <a class="button" href={`/compose?reply_to=${quoted}&all=1`} onClick={onLinkClick}>
             {t('reply_all')}
