@@ -130,30 +130,31 @@ ApiResponse register_device(RequestContext& ctx) {
   return json_response(saved->created ? 201 : 200, device_json(saved->device));
 }
 
-ApiResponse get_device(RequestContext& ctx) {
+// The device named in the path, if the caller may see it: its user, or an admin.
+Result<Device> visible_device(RequestContext& ctx) {
   auto caller = ctx.principal();
-  if (!caller) return error_response(caller.error());
+  if (!caller) return caller.error();
   auto id = parse_id(ctx.param(0));
-  if (!id) return error_response(no_such_device());
+  if (!id) return no_such_device();
   auto device = ctx.services().store.find_device(*id);
   if (!device || (!caller->is_admin() && device->user_id != caller->user_id)) {
-    return error_response(no_such_device());
+    return no_such_device();
   }
+  return std::move(*device);
+}
+
+ApiResponse get_device(RequestContext& ctx) {
+  auto device = visible_device(ctx);
+  if (!device) return error_response(device.error());
   auto owner = ctx.services().store.find_user(device->user_id);
   if (!owner) return error_response(no_such_device());
   return json_response(200, owned_device_json(*device, owner->username, owner->display_name));
 }
 
 ApiResponse remove_device(RequestContext& ctx) {
-  auto caller = ctx.principal();
-  if (!caller) return error_response(caller.error());
-  auto id = parse_id(ctx.param(0));
-  if (!id) return error_response(no_such_device());
-  auto device = ctx.services().store.find_device(*id);
-  if (!device || (!caller->is_admin() && device->user_id != caller->user_id)) {
-    return error_response(no_such_device());
-  }
-  if (auto removed = ctx.services().store.delete_device(*id); !removed) {
+  auto device = visible_device(ctx);
+  if (!device) return error_response(device.error());
+  if (auto removed = ctx.services().store.delete_device(device->id); !removed) {
     return error_response(removed.error());
   }
   return no_content();

@@ -2,31 +2,19 @@
 // Actions > Send message with each recipient's outcome; groups and members; communication
 // rules; live sessions filtered by name, alerted and dropped; deliveries of a message.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   apiAs,
-  demoDirectory,
+  browser,
+  directory,
   expectNoPageErrors,
-  launchChromium,
   loggedInPage,
   screenshot,
-  startHerald,
+  server,
+  startServerAndBrowser,
 } from './support.mjs';
 
-let server;
-let browser;
-let directory;
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchChromium();
-  directory = await demoDirectory(server);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startServerAndBrowser();
 
 test('users are searched, selected and sent a message, and told who could not get it', async () => {
   const admin = await loggedInPage(browser, server, 'admin');

@@ -1,31 +1,19 @@
 // The bell and live alerts in the browser: notices and new mail arrive live, open their link,
 // are marked read and deleted; an alert shows as a toast; the browser registers for Web Push.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   apiAs,
-  demoDirectory,
+  browser,
+  directory,
   expectNoPageErrors,
-  launchChromium,
   loggedInPage,
   screenshot,
-  startHerald,
+  server,
+  startServerAndBrowser,
 } from './support.mjs';
 
-let server;
-let browser;
-let directory;
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchChromium();
-  directory = await demoDirectory(server);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startServerAndBrowser();
 
 test('bell items arrive live, open their link, are marked read and deleted', async () => {
   const bob = await loggedInPage(browser, server, 'bob');

@@ -2,28 +2,18 @@
 // and reply in a 1:1 conversation; the sender sees who read and replied, and retracts it from
 // an inbox that is open.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
+  browser,
   expectNoPageErrors,
-  launchChromium,
   loggedInPage,
   pickRecipient,
   screenshot,
-  startHerald,
+  server,
+  startServerAndBrowser,
 } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startServerAndBrowser();
 
 test('a broadcast is read and answered, counted for its author, and retracted live', async () => {
   const sam = await loggedInPage(browser, server, 'sam');

@@ -1,36 +1,24 @@
 // Mail in the browser: two people write, receive live, reply, reply all, forward with
 // attachments, keep drafts, and clear their inbox with the checkboxes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   apiAs,
-  demoDirectory,
+  browser,
+  directory,
   entrySeenAt,
   expectNoPageErrors,
   fetchCompletedAt,
-  launchChromium,
   loggedInPage,
   pickRecipient,
   report,
   screenshot,
-  startHerald,
+  server,
+  startServerAndBrowser,
   watchForEntry,
 } from './support.mjs';
 
-let server;
-let browser;
-let directory;
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchChromium();
-  directory = await demoDirectory(server);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startServerAndBrowser();
 
 // A 2x2 PNG, red.
 const png = Buffer.from(
@@ -62,6 +50,7 @@ test('a mail sent in one browser shows live in the other, is read, and answered'
   assert.match(await entry.getAttribute('class'), /unread/);
   assert.equal(await entry.locator('.subject-text').evaluate((e) => getComputedStyle(e).fontWeight), '700');
   await bob.getByTestId('nav-mail').getByText('1').waitFor();
+  await bob.waitForFunction(() => document.title === '(1) herald');
   await screenshot(bob, 'inbox');
 
   // Reading it marks it read; the link opens in a new tab without an opener.

@@ -3,29 +3,19 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
+  browser,
   demoPassword,
   expectNoPageErrors,
-  launchChromium,
   loggedInPage,
   report,
   screenshot,
-  startHerald,
+  server,
+  startServerAndBrowser,
 } from './support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startHerald();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startServerAndBrowser();
 
 test('the first inbox screen is usable soon after navigation (reported)', async () => {
   const page = await loggedInPage(browser, server, 'alice');

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const adminPassword = 'admin-password';
@@ -167,4 +168,22 @@ export async function entrySeenAt(page, subject) {
 
 export async function report(name, value) {
   console.log(`REPORT ${name} ${value}`);
+}
+
+// The server, the browser and the demo directory of a test file, shared by its tests: one file
+// is one process (node --test), so these live bindings belong to that file alone.
+export let server;
+export let browser;
+export let directory;
+
+export function startServerAndBrowser() {
+  before(async () => {
+    server = await startHerald();
+    browser = await launchChromium();
+    directory = await demoDirectory(server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

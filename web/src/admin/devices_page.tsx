@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, t } from '../i18n';
 import { navigate, onLinkClick } from '../router';
 import { showToast } from '../toasts';
 import type { Device } from '../types';
+import { ActionsMenu, useSelection } from '../components/selection';
 import { SendMessageDialog, type Target } from './send_message_dialog';
 
 function deviceLabel(device: Device): string {
@@ -15,19 +16,10 @@ function deviceLabel(device: Device): string {
 export function DevicesPage() {
   const [search, setSearch] = useState('');
   const list = usePagedList<Device>('/devices', { all: 'true', q: search.trim() || undefined });
-  const [selected, setSelected] = useState<Map<string, Device>>(new Map());
+  const selection = useSelection<Device>();
   const [dialog, setDialog] = useState<Target[] | null>(null);
   const items = list.items ?? [];
-  const allSelected = items.length > 0 && items.every((device) => selected.has(device.id));
 
-  function toggle(device: Device) {
-    setSelected((old) => {
-      const copy = new Map(old);
-      if (copy.has(device.id)) copy.delete(device.id);
-      else copy.set(device.id, device);
-      return copy;
-    });
-  }
 
   return (
     <section>
@@ -42,22 +34,12 @@ export function DevicesPage() {
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
         </label>
-        <details class="menu">
-          <summary class="button">{t('actions')}</summary>
-          <div class="menu-items" role="menu">
-            <button
-              role="menuitem"
-              disabled={selected.size === 0}
-              onClick={(e) => {
-                (e.currentTarget.closest('details') as HTMLDetailsElement).open = false;
-                setDialog([...selected.values()].map((d) => ({ address: `device:${d.id}`, label: deviceLabel(d) })));
-              }}
-            >
-              {t('send_message')}
-            </button>
-          </div>
-        </details>
-        <span class="muted">{t('selected_count', { count: selected.size })}</span>
+        <ActionsMenu
+          count={selection.selected.size}
+          onSendMessage={() =>
+            setDialog([...selection.selected.values()].map((d) => ({ address: `device:${d.id}`, label: deviceLabel(d) })))
+          }
+        />
       </div>
       {list.error && <p class="error" role="alert">{list.error}</p>}
       {list.items?.length === 0 && <p class="empty">{t('no_devices')}</p>}
@@ -68,10 +50,8 @@ export function DevicesPage() {
               <input
                 type="checkbox"
                 aria-label={t('select_all')}
-                checked={allSelected}
-                onChange={() =>
-                  setSelected(allSelected ? new Map() : new Map(items.map((device) => [device.id, device])))
-                }
+                checked={selection.allOf(items)}
+                onChange={() => selection.toggleAll(items)}
               />
             </th>
             <th>{t('device')}</th>
@@ -87,8 +67,8 @@ export function DevicesPage() {
                 <input
                   type="checkbox"
                   aria-label={t('select_device', { name: deviceLabel(device) })}
-                  checked={selected.has(device.id)}
-                  onChange={() => toggle(device)}
+                  checked={selection.has(device)}
+                  onChange={() => selection.toggle(device)}
                 />
               </td>
               <td>

@@ -5,6 +5,7 @@ import { usePagedList } from '../components/paged_list';
 import { formatDate, t } from '../i18n';
 import { showToast } from '../toasts';
 import type { Role, User } from '../types';
+import { ActionsMenu, useSelection } from '../components/selection';
 import { SendMessageDialog, type Target } from './send_message_dialog';
 
 function AddUser({ onAdded }: { onAdded: () => void }) {
@@ -82,20 +83,11 @@ function AddUser({ onAdded }: { onAdded: () => void }) {
 export function UsersPage() {
   const [search, setSearch] = useState('');
   const list = usePagedList<User>('/users', { q: search.trim() || undefined });
-  const [selected, setSelected] = useState<Map<string, User>>(new Map());
+  const selection = useSelection<User>();
   const [dialog, setDialog] = useState<Target[] | null>(null);
 
-  function toggle(user: User) {
-    setSelected((old) => {
-      const copy = new Map(old);
-      if (copy.has(user.id)) copy.delete(user.id);
-      else copy.set(user.id, user);
-      return copy;
-    });
-  }
 
   const items = list.items ?? [];
-  const allSelected = items.length > 0 && items.every((user) => selected.has(user.id));
   return (
     <section>
       <div class="toolbar">
@@ -109,22 +101,12 @@ export function UsersPage() {
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
         </label>
-        <details class="menu">
-          <summary class="button">{t('actions')}</summary>
-          <div class="menu-items" role="menu">
-            <button
-              role="menuitem"
-              disabled={selected.size === 0}
-              onClick={(e) => {
-                (e.currentTarget.closest('details') as HTMLDetailsElement).open = false;
-                setDialog([...selected.values()].map((u) => ({ address: `user:${u.id}`, label: u.display_name })));
-              }}
-            >
-              {t('send_message')}
-            </button>
-          </div>
-        </details>
-        <span class="muted">{t('selected_count', { count: selected.size })}</span>
+        <ActionsMenu
+          count={selection.selected.size}
+          onSendMessage={() =>
+            setDialog([...selection.selected.values()].map((u) => ({ address: `user:${u.id}`, label: u.display_name })))
+          }
+        />
       </div>
       {list.error && <p class="error" role="alert">{list.error}</p>}
       <table class="list" data-testid="users-table">
@@ -134,10 +116,8 @@ export function UsersPage() {
               <input
                 type="checkbox"
                 aria-label={t('select_all')}
-                checked={allSelected}
-                onChange={() =>
-                  setSelected(allSelected ? new Map() : new Map(items.map((user) => [user.id, user])))
-                }
+                checked={selection.allOf(items)}
+                onChange={() => selection.toggleAll(items)}
               />
             </th>
             <th>{t('name')}</th>
@@ -154,8 +134,8 @@ export function UsersPage() {
                 <input
                   type="checkbox"
                   aria-label={t('select_user', { name: user.display_name })}
-                  checked={selected.has(user.id)}
-                  onChange={() => toggle(user)}
+                  checked={selection.has(user)}
+                  onChange={() => selection.toggle(user)}
                 />
               </td>
               <td>{user.display_name}</td>

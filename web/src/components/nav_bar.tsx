@@ -1,5 +1,6 @@
 // The navigation bar: mail with its unread count, the bell with its own, the admin console,
 // the language and the account. The counts follow the live `counts` events.
+import { useEffect } from 'preact/hooks';
 import { t } from '../i18n';
 import { liveState, unreadCounts } from '../live';
 import { onLinkClick } from '../router';
@@ -21,6 +22,10 @@ export function NavBar({ path }: { path: string }) {
   const user = useStore(currentUser);
   const unread = useStore(unreadCounts);
   const live = useStore(liveState);
+  // The tab's title carries the unread mail, so that it shows when the tab is in the background.
+  useEffect(() => {
+    document.title = unread.inbox > 0 ? `(${unread.inbox}) herald` : 'herald';
+  }, [unread.inbox]);
   const link = (href: string, active: boolean) => ({
     href,
     onClick: onLinkClick,
