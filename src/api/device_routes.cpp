@@ -37,8 +37,9 @@ json::object owned_device_json(const Device& device, std::string_view username,
 // Admins: every user's devices, searched by device name or owner's username.
 ApiResponse search_devices(RequestContext& ctx, const Principal& caller, std::string_view prefix,
                            const PageRequest& page) {
-  if (!caller.is_admin())
+  if (!caller.is_admin()) {
     return error_response(fail(errc::forbidden, "only admins list all devices"));
+  }
   if (prefix.size() > 200) return error_response(fail(errc::bad_request, "q is too long"));
   auto devices = ctx.services().store.search_devices(prefix, page);
   json::array items;

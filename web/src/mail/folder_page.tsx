@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, query } from '../api';
 import { formatDate, t } from '../i18n';
 import { onLiveEvent } from '../live';
-import { navigate, onLinkClick } from '../router';
+import { onLinkClick } from '../router';
 import { showToast } from '../toasts';
 import type { FolderEntry, FolderName, Page, UserRef } from '../types';
 import { ClipIcon } from '../components/icons';
@@ -220,7 +220,3 @@ export function FolderPage({ folder }: { folder: FolderName }) {
   );
 }
 
-// Opens a message from anywhere (the bell, a notification): drafts open in the editor.
-export function openMessage(id: string, draft = false): void {
-  navigate(draft ? `/compose?draft=${id}` : `/messages/${id}`);
-}
