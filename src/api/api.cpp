@@ -1,5 +1,8 @@
 #include "api/api.hpp"
 
+#include <atomic>
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
 #include "api/json_io.hpp"
@@ -69,6 +72,21 @@ ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {
   } catch (const std::exception& e) {
     spdlog::error("handler failed: {} {}: {}", method_name(request.method), request.path, e.what());
     return error_response(fail(errc::internal, "internal error"));
+  }
+}
+
+void Api::handle_async(const ApiRequest& request, RouteMatch match, Respond respond) {
+  // Whatever the handler does, the transport hears back exactly once.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Respond once = [answered, respond](std::function<ApiResponse()> build) {
+    if (!answered->exchange(true)) respond(std::move(build));
+  };
+  try {
+    RequestContext ctx(request, std::move(match.params), services_);
+    match.route->async_handler(ctx, once);
+  } catch (const std::exception& e) {
+    spdlog::error("handler failed: {} {}: {}", method_name(request.method), request.path, e.what());
+    once([] { return error_response(fail(errc::internal, "internal error")); });
   }
 }
 

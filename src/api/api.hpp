@@ -18,6 +18,9 @@ class Api {
   RouteMatch resolve(const ApiRequest& request) const;
   // Runs the matched handler, or answers 404/405. Never throws: a fault becomes a 500.
   ApiResponse handle(const ApiRequest& request, RouteMatch match);
+  // For a matched route with an asynchronous handler: starts it. `respond` is called exactly
+  // once, perhaps before this returns, perhaps later from another thread; a fault becomes a 500.
+  void handle_async(const ApiRequest& request, RouteMatch match, Respond respond);
   // For routes that stream their body to disk: the refusal to send before reading the body
   // (an unauthenticated upload is refused before it costs any disk), or nothing.
   std::optional<ApiResponse> refuse_before_body(const ApiRequest& request, const RouteMatch& match);

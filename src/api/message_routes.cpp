@@ -1,4 +1,6 @@
 // /messages: compose, read, drafts, flags, trash, restore, purge, bulk actions.
+#include <memory>
+
 #include <boost/json/array.hpp>
 
 #include "api/json_io.hpp"
@@ -78,23 +80,36 @@ ApiResponse preview_body(RequestContext& ctx) {
   return json_response(200, json::object{{"html", std::move(*html)}});
 }
 
-ApiResponse create_message(RequestContext& ctx) {
+// Checks and expands on the I/O thread, then hands the write to the store's writer and
+// returns; the reply is built once the write has committed (see Router::add_async).
+void create_message(RequestContext& ctx, Respond respond) {
+  auto refuse = [&](Error error) {
+    respond([error = std::move(error)] { return error_response(error); });
+  };
   auto caller = ctx.principal();
-  if (!caller) return error_response(caller.error());
+  if (!caller) return refuse(caller.error());
   auto body = parse_object(ctx.request().body);
-  if (!body) return error_response(body.error());
+  if (!body) return refuse(body.error());
   if (auto fields = allow_only(*body, {"to", "cc", "bcc", "subject", "body", "format",
                                        "attachments", "draft", "reply_to", "forward_of"});
       !fields) {
-    return error_response(fields.error());
+    return refuse(fields.error());
   }
   std::vector<std::string> present;
   auto input = compose_input(*body, present);
-  if (!input) return error_response(input.error());
-  auto sent = ctx.services().mail.compose(*caller, *input);
-  if (!sent) return error_response(sent.error());
-  publish_new_mail(ctx.services(), *sent);
-  return json_response(201, to_json(*sent));
+  if (!input) return refuse(input.error());
+  Services& services = ctx.services();
+  services.mail.compose_async(*caller, *input, [&services, respond](Result<SendResult> sent) {
+    if (!sent) {
+      respond([error = sent.error()] { return error_response(error); });
+      return;
+    }
+    auto result = std::make_shared<const SendResult>(std::move(*sent));
+    respond([&services, result] {
+      publish_new_mail(services, *result);
+      return json_response(201, to_json(*result));
+    });
+  });
 }
 
 ApiResponse get_message(RequestContext& ctx) {
@@ -191,7 +206,7 @@ ApiResponse act_on_many(RequestContext& ctx) {
 
 void add_message_routes(Router& router) {
   router.add(Method::post, "/api/v1/messages/actions", Execution::worker, act_on_many);
-  router.add(Method::post, "/api/v1/messages", Execution::worker, create_message);
+  router.add_async(Method::post, "/api/v1/messages", create_message);
   router.add(Method::post, "/api/v1/preview", Execution::worker, preview_body);
   router.add(Method::get, "/api/v1/messages/{id}", Execution::io_thread, get_message);
   router.add(Method::patch, "/api/v1/messages/{id}", Execution::worker, edit_draft);

@@ -34,6 +34,11 @@ void Router::add_upload(Method method, std::string_view pattern, Handler handler
   routes_.back().body_to_file = true;
 }
 
+void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler) {
+  add(method, pattern, Execution::io_thread, nullptr);
+  routes_.back().async_handler = std::move(handler);
+}
+
 RouteMatch Router::match(Method method, std::string_view path) const {
   RouteMatch result;
   if (path.empty() || path.front() != '/') return result;

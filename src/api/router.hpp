@@ -13,6 +13,12 @@ namespace herald::api {
 
 class RequestContext;
 using Handler = std::function<ApiResponse(RequestContext&)>;
+// Completes an asynchronous handler: called once, from any thread, with a function that builds
+// the response; the transport runs that function on the connection's own I/O thread.
+using Respond = std::function<void(std::function<ApiResponse()>)>;
+// Starts on the I/O thread and returns without waiting; calls Respond once, when done (for a
+// write: after its commit), from whichever thread finished the work.
+using AsyncHandler = std::function<void(RequestContext&, Respond)>;
 
 // Where a handler runs. Handlers that may wait (a durable write, a password hash) run on the
 // worker pool; short reads answered from memory or one indexed query run on the I/O thread.
@@ -23,7 +29,8 @@ struct Route {
   std::vector<std::string> segments;  // "{name}" segments capture
   Execution execution;
   Handler handler;
-  bool body_to_file = false;  // large uploads: streamed to a file, never held in memory
+  bool body_to_file = false;   // large uploads: streamed to a file, never held in memory
+  AsyncHandler async_handler;  // set instead of `handler` for routes that complete later
 };
 
 struct RouteMatch {
@@ -37,6 +44,9 @@ class Router {
   void add(Method method, std::string_view pattern, Execution execution, Handler handler);
   // A route whose request body is streamed to a file (see ApiRequest::body_file).
   void add_upload(Method method, std::string_view pattern, Handler handler);
+  // A route whose handler starts on the I/O thread and responds when its write has committed,
+  // so that no thread waits for the store on its behalf.
+  void add_async(Method method, std::string_view pattern, AsyncHandler handler);
   RouteMatch match(Method method, std::string_view path) const;
 
  private:

@@ -1,6 +1,7 @@
 #include "core/mail_service.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -164,7 +165,8 @@ Result<std::vector<AttachmentRef>> MailService::check_attachments(
   return out;
 }
 
-Result<SendResult> MailService::compose(const Principal& caller, const ComposeInput& input) {
+Result<MailService::PlannedSend> MailService::plan_compose(const Principal& caller,
+                                                           const ComposeInput& input) {
   if (input.reply_to && input.forward_of) {
     return fail(errc::bad_request, "a message replies or forwards, not both");
   }
@@ -217,16 +219,12 @@ Result<SendResult> MailService::compose(const Principal& caller, const ComposeIn
   if (m.draft && broadcast_reply) {
     return fail(errc::bad_request, "a reply to a broadcast is sent, not kept as a draft");
   }
-  if (m.draft) {
-    auto saved = store_.save_message(message);
-    if (!saved) return saved.error();
-    return SendResult{*saved, {}, 0};
-  }
-  return deliver(caller, std::move(message), std::nullopt);
+  if (m.draft) return PlannedSend{std::move(message), SendResult{}};
+  return plan_delivery(caller, std::move(message));
 }
 
-Result<SendResult> MailService::deliver(const Principal& caller, NewMessage message,
-                                        std::optional<Id> existing_draft) {
+Result<MailService::PlannedSend> MailService::plan_delivery(const Principal& caller,
+                                                            NewMessage message) {
   std::optional<Id> reply_author;
   if (message.message.parent_id) {
     if (auto parent = store_.find_message(*message.message.parent_id)) {
@@ -245,18 +243,32 @@ Result<SendResult> MailService::deliver(const Principal& caller, NewMessage mess
       message.message.subject.empty() ? "(no subject)" : message.message.subject;
   message.message.draft = false;
   message.message.sent_at = clock_.now_ms();
-  auto saved = existing_draft ? store_.send_draft(caller.user_id, *existing_draft, message)
-                              : store_.save_message(message);
-  if (!saved) return saved.error();
   auto recipient_count = static_cast<std::int64_t>(expansion->users.size());
-  return SendResult{*saved,
+  SendResult result{{},
                     std::move(expansion->outcomes),
                     recipient_count,
                     std::move(expansion->users),
                     caller.username,
                     author ? author->display_name : caller.username,
-                    std::move(message.notification_title),
-                    std::move(message.notification_text)};
+                    message.notification_title,
+                    message.notification_text};
+  return PlannedSend{std::move(message), std::move(result)};
+}
+
+void MailService::compose_async(const Principal& caller, const ComposeInput& input,
+                                std::function<void(Result<SendResult>)> done) {
+  auto plan = plan_compose(caller, input);
+  if (!plan) return done(plan.error());
+  auto result = std::make_shared<SendResult>(std::move(plan->result));
+  store_.save_message_async(std::move(plan->message),
+                            [result, done = std::move(done)](Result<MessageRecord>&& saved) {
+                              if (saved.ok()) {
+                                result->message = std::move(*saved);
+                                done(std::move(*result));
+                              } else {
+                                done(saved.error());
+                              }
+                            });
 }
 
 Result<MessageRecord> MailService::update_draft(const Principal& caller, Id message,
@@ -306,7 +318,12 @@ Result<SendResult> MailService::send_draft(const Principal& caller, Id message) 
   if (!draft || draft->author_id != caller.user_id || !draft->draft) {
     return fail(errc::not_found, "no such draft");
   }
-  return deliver(caller, NewMessage{*draft, {}, "", ""}, message);
+  auto plan = plan_delivery(caller, NewMessage{*draft, {}, "", ""});
+  if (!plan) return plan.error();
+  auto saved = store_.send_draft(caller.user_id, message, plan->message);
+  if (!saved) return saved.error();
+  plan->result.message = std::move(*saved);
+  return std::move(plan->result);
 }
 
 std::vector<NamedAddress> MailService::describe(const std::string& addresses) {

@@ -3,6 +3,7 @@
 // against the caller: a message the caller holds no copy of is not_found.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,7 +71,11 @@ class MailService {
  public:
   MailService(Store& store, BlobService& blobs, const Clock& clock, MailOptions options = {});
 
-  Result<SendResult> compose(const Principal& caller, const ComposeInput& input);
+  // Sends a message or saves a draft. The checks, reads and expansion run on the calling
+  // thread; `done` is called once the one write has committed (or with the failure), on the
+  // store's writer thread for a store that writes asynchronously: hand the result on, quickly.
+  void compose_async(const Principal& caller, const ComposeInput& input,
+                     std::function<void(Result<SendResult>)> done);
   Result<MessageRecord> update_draft(const Principal& caller, Id message, const ComposeInput& input,
                                      const std::vector<std::string>& fields);
   Result<SendResult> send_draft(const Principal& caller, Id message);
@@ -91,8 +96,14 @@ class MailService {
   Result<std::vector<AttachmentRef>> check_attachments(const Principal& caller,
                                                        const std::vector<std::string>& ids);
   Result<void> check_content(const std::string& subject, const std::string& body);
-  Result<SendResult> deliver(const Principal& caller, NewMessage draft_or_new,
-                             std::optional<Id> existing_draft);
+  // A send or a draft up to its one write: the message as it will be written, and the reply
+  // that its commit completes (the saved message filled in then).
+  struct PlannedSend {
+    NewMessage message;
+    SendResult result;
+  };
+  Result<PlannedSend> plan_compose(const Principal& caller, const ComposeInput& input);
+  Result<PlannedSend> plan_delivery(const Principal& caller, NewMessage message);
   std::vector<NamedAddress> describe(const std::string& addresses);
 
   Store& store_;

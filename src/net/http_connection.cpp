@@ -305,6 +305,29 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
   asio::awaitable<api::ApiResponse> run_handler(const api::ApiRequest& request,
                                                 api::RouteMatch match) {
     api::Api& api = host_.api();
+    if (match.route && match.route->async_handler) {
+      // Started here; completed from whichever thread finished the work (the store's writer),
+      // which posts the response's builder back to this connection's thread.
+      auto build = co_await asio::async_initiate<const asio::use_awaitable_t<>,
+                                                 void(std::function<api::ApiResponse()>)>(
+          [&api, &request, &match](auto handler) {
+            auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+            api.handle_async(request, std::move(match),
+                             [waiting](std::function<api::ApiResponse()> builder) {
+                               auto executor = asio::get_associated_executor(*waiting);
+                               asio::post(executor, [waiting, builder = std::move(builder)]() {
+                                 (*waiting)(std::move(builder));
+                               });
+                             });
+          },
+          asio::use_awaitable);
+      try {
+        co_return build();
+      } catch (const std::exception& e) {
+        spdlog::error("building a response failed: {}", e.what());
+        co_return transport_error(500, "internal", "internal error");
+      }
+    }
     if (match.route && match.route->execution == api::Execution::worker) {
       // Runs on the worker pool; the coroutine resumes on this connection's strand.
       co_return co_await asio::co_spawn(

@@ -195,6 +195,9 @@ int serve(const ServeOptions& options) {
   outbox.start();
   fanout.start();
   server.run();
+  // Sends still being written answer through the I/O threads' contexts: let them finish while
+  // those exist (they are destroyed before the store).
+  store->drain_writes();
   fanout.stop();
   outbox.stop();
   return 0;

@@ -3,6 +3,7 @@
 // that returns ok is durable, and each method is one transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,16 @@ class MailStore {
   // copy, the folder counters and the recipients' bell items, in one transaction. A reply marks
   // the author's copy of the parent as replied.
   virtual Result<MessageRecord> save_message(const NewMessage& message) = 0;
+  // save_message without waiting for it: `done` is called once the write committed or failed,
+  // possibly on another thread (the SQLite store calls it on its writer thread), so it must be
+  // quick: hand the result on, and do no I/O. Stores that write synchronously call it at once.
+  virtual void save_message_async(NewMessage message,
+                                  std::function<void(Result<MessageRecord>)> done) {
+    done(save_message(message));
+  }
+  // Returns once every asynchronous write submitted before the call has completed and its
+  // `done` has returned: the server calls it before the threads those callbacks post to go away.
+  virtual void drain_writes() {}
   // Sends the author's draft `message` to `delivery.recipients` (fields of delivery.message
   // other than sent_at are taken from the draft).
   virtual Result<MessageRecord> send_draft(Id author, Id message, const NewMessage& delivery) = 0;

@@ -69,38 +69,57 @@ bool is_own_draft(Connection& c, Id author, Id message) {
   return stmt->step();
 }
 
+// The message, its copies, counters and bell items (save_message's transaction).
+Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input) {
+  MessageRecord m = input.message;
+  bool first_reply = false;
+  if (input.broadcast_reply) {
+    auto state = c.prepare(kBroadcastReplyState);
+    state->bind(1, *input.broadcast_reply).bind(2, m.author_id);
+    if (!state->step()) {
+      return fail(errc::gone, "the broadcast was retracted: it takes no more replies");
+    }
+    m.thread_id = state->column_is_null(0) ? 0 : state->column_int(0);
+    first_reply = state->column_is_null(1);
+  }
+  insert_message(c, m);
+  TimeMs at = m.sent_at.value_or(m.created_at);
+  insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
+  if (!m.draft) deliver(c, m, input, at);
+  if (input.broadcast_reply) {
+    c.prepare(kMarkBroadcastReplied)
+        ->bind(1, *input.broadcast_reply)
+        .bind(2, m.author_id)
+        .bind(3, at)
+        .bind(4, m.thread_id)
+        .run();
+    if (first_reply) c.prepare(kCountBroadcastReply)->bind(1, *input.broadcast_reply).run();
+  }
+  return m;
+}
+
 }  // namespace
 
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
-  auto result = write([&](Connection& c) -> Result<MessageRecord> {
-    MessageRecord m = input.message;
-    bool first_reply = false;
-    if (input.broadcast_reply) {
-      auto state = c.prepare(kBroadcastReplyState);
-      state->bind(1, *input.broadcast_reply).bind(2, m.author_id);
-      if (!state->step()) {
-        return fail(errc::gone, "the broadcast was retracted: it takes no more replies");
-      }
-      m.thread_id = state->column_is_null(0) ? 0 : state->column_int(0);
-      first_reply = state->column_is_null(1);
-    }
-    insert_message(c, m);
-    TimeMs at = m.sent_at.value_or(m.created_at);
-    insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
-    if (!m.draft) deliver(c, m, input, at);
-    if (input.broadcast_reply) {
-      c.prepare(kMarkBroadcastReplied)
-          ->bind(1, *input.broadcast_reply)
-          .bind(2, m.author_id)
-          .bind(3, at)
-          .bind(4, m.thread_id)
-          .run();
-      if (first_reply) c.prepare(kCountBroadcastReply)->bind(1, *input.broadcast_reply).run();
-    }
-    return m;
-  });
+  auto result = write([&](Connection& c) { return write_new_message(c, input); });
   if (!input.recipients.empty()) user_mirror_.invalidate(input.recipients);
   return result;
+}
+
+void SqliteStore::save_message_async(NewMessage input,
+                                     std::function<void(Result<MessageRecord>)> done) {
+  auto message = std::make_shared<const NewMessage>(std::move(input));
+  write_async([message](Connection& c) { return write_new_message(c, *message); },
+              [this, message, done = std::move(done)](Result<MessageRecord> result) {
+                if (!message->recipients.empty()) user_mirror_.invalidate(message->recipients);
+                done(std::move(result));
+              });
+}
+
+void SqliteStore::drain_writes() {
+  // Groups commit in the order their jobs were submitted, each calling its jobs' `done` before
+  // the next begins: an empty job's commit comes after every earlier one's callbacks.
+  writer_->run([](Connection&) { return true; });
 }
 
 Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMessage& delivery) {

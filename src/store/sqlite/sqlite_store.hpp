@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   std::vector<Id> all_user_ids() override;
   std::vector<Id> groups_of_user(Id user) override;
   Result<MessageRecord> save_message(const NewMessage& message) override;
+  void save_message_async(NewMessage message,
+                          std::function<void(Result<MessageRecord>)> done) override;
+  void drain_writes() override;
   Result<MessageRecord> send_draft(Id author, Id message, const NewMessage& delivery) override;
   Result<MessageRecord> update_draft(Id author, Id message, const DraftPatch& patch) override;
   std::optional<MessageRecord> find_message(Id id) override;
@@ -103,6 +106,9 @@ class SqliteStore final : public Store {
   // becomes errc::conflict; a job whose result is an error is rolled back.
   template <class F>
   auto write(F&& fn) -> decltype(fn(std::declval<Connection&>()));
+  // `write` without waiting: `done` gets fn's result on the writer thread after the commit.
+  template <class F, class Done>
+  void write_async(F fn, Done done);
 
   template <class F>
   auto read(F&& fn) {
@@ -139,6 +145,26 @@ auto SqliteStore::write(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
   if (committed) return std::move(*result);
   if (result && !result->ok()) return std::move(*result);
   return fail(errc::internal, "the store could not commit the write");
+}
+
+template <class F, class Done>
+void SqliteStore::write_async(F fn, Done done) {
+  using R = decltype(fn(std::declval<Connection&>()));
+  auto result = std::make_shared<std::optional<R>>();
+  writer_->submit(
+      [fn = std::move(fn), result](Connection& connection) mutable {
+        try {
+          result->emplace(fn(connection));
+        } catch (const SqliteError& e) {
+          if (!e.is_constraint()) throw;
+          result->emplace(fail(errc::conflict, "the change conflicts with existing data"));
+        }
+        return (*result)->ok();
+      },
+      [result, done = std::move(done)](bool committed) mutable {
+        if (committed || (*result && !(*result)->ok())) return done(std::move(**result));
+        done(R(fail(errc::internal, "the store could not commit the write")));
+      });
 }
 
 }  // namespace herald::sqlite
