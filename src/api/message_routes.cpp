@@ -206,7 +206,7 @@ ApiResponse act_on_many(RequestContext& ctx) {
 
 void add_message_routes(Router& router) {
   router.add(Method::post, "/api/v1/messages/actions", Execution::worker, act_on_many);
-  router.add_async(Method::post, "/api/v1/messages", create_message);
+  router.add_async(Method::post, "/api/v1/messages", Execution::worker, create_message);
   router.add(Method::post, "/api/v1/preview", Execution::worker, preview_body);
   router.add(Method::get, "/api/v1/messages/{id}", Execution::io_thread, get_message);
   router.add(Method::patch, "/api/v1/messages/{id}", Execution::worker, edit_draft);

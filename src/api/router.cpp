@@ -34,8 +34,9 @@ void Router::add_upload(Method method, std::string_view pattern, Handler handler
   routes_.back().body_to_file = true;
 }
 
-void Router::add_async(Method method, std::string_view pattern, AsyncHandler handler) {
-  add(method, pattern, Execution::io_thread, nullptr);
+void Router::add_async(Method method, std::string_view pattern, Execution execution,
+                       AsyncHandler handler) {
+  add(method, pattern, execution, nullptr);
   routes_.back().async_handler = std::move(handler);
 }
 

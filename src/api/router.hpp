@@ -16,7 +16,7 @@ using Handler = std::function<ApiResponse(RequestContext&)>;
 // Completes an asynchronous handler: called once, from any thread, with a function that builds
 // the response; the transport runs that function on the connection's own I/O thread.
 using Respond = std::function<void(std::function<ApiResponse()>)>;
-// Starts on the I/O thread and returns without waiting; calls Respond once, when done (for a
+// Starts the work and returns without waiting for it; calls Respond once, when done (for a
 // write: after its commit), from whichever thread finished the work.
 using AsyncHandler = std::function<void(RequestContext&, Respond)>;
 
@@ -44,9 +44,11 @@ class Router {
   void add(Method method, std::string_view pattern, Execution execution, Handler handler);
   // A route whose request body is streamed to a file (see ApiRequest::body_file).
   void add_upload(Method method, std::string_view pattern, Handler handler);
-  // A route whose handler starts on the I/O thread and responds when its write has committed,
-  // so that no thread waits for the store on its behalf.
-  void add_async(Method method, std::string_view pattern, AsyncHandler handler);
+  // A route whose handler starts (on the I/O thread, or on a worker when its reads and checks
+  // may take long) and responds once its write has committed, so that no thread waits for the
+  // store on its behalf.
+  void add_async(Method method, std::string_view pattern, Execution execution,
+                 AsyncHandler handler);
   RouteMatch match(Method method, std::string_view path) const;
 
  private:

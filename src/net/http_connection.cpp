@@ -310,15 +310,28 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       // which posts the response's builder back to this connection's thread.
       auto build = co_await asio::async_initiate<const asio::use_awaitable_t<>,
                                                  void(std::function<api::ApiResponse()>)>(
-          [&api, &request, &match](auto handler) {
+          [this, &api, &request, &match](auto handler) {
             auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
-            api.handle_async(request, std::move(match),
-                             [waiting](std::function<api::ApiResponse()> builder) {
-                               auto executor = asio::get_associated_executor(*waiting);
-                               asio::post(executor, [waiting, builder = std::move(builder)]() {
-                                 (*waiting)(std::move(builder));
+            api::Respond respond = [waiting](std::function<api::ApiResponse()> builder) {
+              auto executor = asio::get_associated_executor(*waiting);
+              asio::post(executor, [waiting, builder = std::move(builder)]() {
+                (*waiting)(std::move(builder));
+              });
+            };
+            if (match.route->execution != api::Execution::worker) {
+              api.handle_async(request, std::move(match), std::move(respond));
+              return;
+            }
+            // Started on a worker, which may still be unwinding the handler when the reply is
+            // already back here: the handler gets its own copy of the request.
+            auto copy = std::make_shared<const api::ApiRequest>(request);
+            asio::post(host_.workers(), [&api, copy, match = std::move(match),
+                                         respond = std::move(respond)]() mutable {
+              api.handle_async(*copy, std::move(match),
+                               [copy, respond](std::function<api::ApiResponse()> builder) {
+                                 respond(std::move(builder));
                                });
-                             });
+            });
           },
           asio::use_awaitable);
       try {
