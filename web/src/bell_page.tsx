@@ -6,7 +6,7 @@ import { formatDateTime, t } from './i18n';
 import { onLiveEvent, unreadCounts } from './live';
 import { navigate } from './router';
 import { refreshCountsIfOffline } from './session';
-import { showToast } from './toasts';
+import { attempt, showToast } from './toasts';
 import type { BellItem, BellPage as BellReply } from './types';
 import { enablePush, pushSupported } from './web_push';
 
@@ -41,14 +41,12 @@ export function BellPage() {
   const [next, setNext] = useState<string | null>(null);
 
   async function load(cursor?: string) {
-    try {
+    await attempt(async () => {
       const page = await get<BellReply>('/notifications' + query({ limit: 50, cursor }));
       setItems((old) => (cursor && old ? [...old, ...page.items] : page.items));
       setNext(page.next_cursor);
       unreadCounts.update((counts) => ({ ...counts, notifications: page.unread }));
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   useEffect(() => {
@@ -79,13 +77,11 @@ export function BellPage() {
   }
 
   async function remove(item: BellItem) {
-    try {
+    await attempt(async () => {
       await del(`/notifications/${encodeURIComponent(item.id)}`);
       setItems((list) => list?.filter((other) => other.id !== item.id) ?? list);
       void refreshCountsIfOffline();
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   return (

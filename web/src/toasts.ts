@@ -21,3 +21,12 @@ export function showToast(text: string, kind: Toast['kind'] = 'info', title?: st
   toasts.update((list) => [...list.slice(-4), { id, text, kind, title }]);
   if (kind !== 'alert') setTimeout(() => dismissToast(id), 5000);
 }
+
+// Runs something the user asked for; a failure becomes an error toast with the server's message.
+export async function attempt(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (failure) {
+    showToast((failure as Error).message, 'error');
+  }
+}

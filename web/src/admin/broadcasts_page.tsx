@@ -7,7 +7,7 @@ import { MessageBody } from '../components/message_body';
 import { usePagedList } from '../components/paged_list';
 import { formatDateTime, t } from '../i18n';
 import { navigate, onLinkClick } from '../router';
-import { showToast } from '../toasts';
+import { attempt, showToast } from '../toasts';
 import type { Broadcast, BroadcastDetail, BroadcastRecipient, NamedAddress } from '../types';
 
 const allChannels = ['inbox', 'push', 'email'] as const;
@@ -150,13 +150,11 @@ export function BroadcastPage({ id }: { id: string }) {
 
   async function retract() {
     if (!window.confirm(t('confirm_retract'))) return;
-    try {
+    await attempt(async () => {
       await del(`/broadcasts/${encodeURIComponent(id)}`);
       showToast(t('broadcast_retracted_done'));
       navigate('/admin/broadcasts');
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   if (error) return <p class="error" role="alert">{error}</p>;

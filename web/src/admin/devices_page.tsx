@@ -4,7 +4,7 @@ import { del, get } from '../api';
 import { usePagedList } from '../components/paged_list';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { navigate, onLinkClick } from '../router';
-import { showToast } from '../toasts';
+import { attempt, showToast } from '../toasts';
 import type { Device } from '../types';
 import { ActionsMenu, useSelection } from '../components/selection';
 import { SendMessageDialog, type Target } from './send_message_dialog';
@@ -102,13 +102,11 @@ export function DevicePage({ id }: { id: string }) {
 
   async function remove() {
     if (!window.confirm(t('confirm_remove_device'))) return;
-    try {
+    await attempt(async () => {
       await del(`/devices/${encodeURIComponent(id)}`);
       showToast(t('device_removed'));
       navigate('/admin/devices');
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   if (error) return <p class="error" role="alert">{error}</p>;

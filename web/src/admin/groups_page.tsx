@@ -4,7 +4,7 @@ import { del, get, post, put, query } from '../api';
 import { usePagedList } from '../components/paged_list';
 import { t } from '../i18n';
 import { onLinkClick } from '../router';
-import { showToast } from '../toasts';
+import { attempt, showToast } from '../toasts';
 import type { Group, Page, User } from '../types';
 
 export function GroupsPage() {
@@ -14,14 +14,12 @@ export function GroupsPage() {
 
   async function add(event: Event) {
     event.preventDefault();
-    try {
+    await attempt(async () => {
       await post('/groups', { name, description });
       setName('');
       setDescription('');
       list.reload();
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   return (
@@ -96,15 +94,13 @@ export function GroupPage({ id }: { id: string }) {
 
   async function change(user: User, add: boolean) {
     const path = `/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(user.id)}`;
-    try {
+    await attempt(async () => {
       if (add) await put(path);
       else await del(path);
       members.reload();
       setGroup((old) => old && { ...old, member_count: old.member_count + (add ? 1 : -1) });
       setSearch('');
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   if (!group) return <p class="muted">{t('loading')}</p>;

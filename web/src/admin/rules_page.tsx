@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { del, post } from '../api';
 import { usePagedList } from '../components/paged_list';
 import { formatDate, t } from '../i18n';
-import { showToast } from '../toasts';
+import { attempt } from '../toasts';
 import type { Group, Rule } from '../types';
 
 export function RulesPage() {
@@ -15,21 +15,17 @@ export function RulesPage() {
 
   async function add(event: Event) {
     event.preventDefault();
-    try {
+    await attempt(async () => {
       await post('/rules', { from_group: from, to_group: to });
       rules.reload();
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   async function remove(rule: Rule) {
-    try {
+    await attempt(async () => {
       await del(`/rules/${encodeURIComponent(rule.id)}`);
       rules.reload();
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   return (

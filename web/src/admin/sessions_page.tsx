@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { del, post } from '../api';
 import { usePagedList } from '../components/paged_list';
 import { formatDateTime, t } from '../i18n';
-import { showToast } from '../toasts';
+import { attempt, showToast } from '../toasts';
 import type { LiveSession } from '../types';
 
 export function SessionsPage() {
@@ -20,26 +20,22 @@ export function SessionsPage() {
 
   async function alert(event: Event) {
     event.preventDefault();
-    try {
+    await attempt(async () => {
       const reply = await post<{ delivered: number }>('/sessions/alert', {
         text,
         session: target || undefined,
       });
       showToast(t('alert_delivered', { count: reply.delivered }));
       setText('');
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   async function drop(session: LiveSession) {
-    try {
+    await attempt(async () => {
       await del(`/sessions/${encodeURIComponent(session.id)}`);
       showToast(t('session_dropped_by_you', { name: session.user.username }));
       list.reload();
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   const items = list.items ?? [];

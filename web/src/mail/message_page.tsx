@@ -8,7 +8,7 @@ import { onLiveEvent } from '../live';
 import { navigate, onLinkClick } from '../router';
 import { currentUser } from '../session';
 import { useStore } from '../store';
-import { showToast } from '../toasts';
+import { attempt, showToast } from '../toasts';
 import type { Message, NamedAddress } from '../types';
 import { refreshFolders } from './folders';
 
@@ -65,7 +65,7 @@ export function MessagePage({ id }: { id: string }) {
 
   async function act(action: 'unread' | 'trash' | 'restore' | 'purge') {
     const path = `/messages/${encodeURIComponent(id)}`;
-    try {
+    await attempt(async () => {
       if (action === 'purge') {
         if (!window.confirm(t('confirm_purge', { count: 1 }))) return;
         await del(path);
@@ -78,9 +78,7 @@ export function MessagePage({ id }: { id: string }) {
       if (action === 'restore') showToast(t('restored', { count: 1 }));
       const back = action === 'restore' || action === 'purge' ? 'trash' : message?.folder;
       navigate(`/mail/${back ?? 'inbox'}`);
-    } catch (failure) {
-      showToast((failure as Error).message, 'error');
-    }
+    });
   }
 
   if (gone) return <p class="empty" role="status">{t('broadcast_retracted')}</p>;
