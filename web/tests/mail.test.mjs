@@ -213,6 +213,55 @@ test('a draft is saved, found in Drafts, edited and sent', async () => {
   await dave.context().close();
 });
 
+test('cancel leaves the compose form without sending, and entries are marked read and unread', async () => {
+  const carol = await loggedInPage(browser, server, 'carol');
+  carol.on('dialog', (dialog) => dialog.accept()); // "Discard this message?"
+  await carol.getByRole('link', { name: 'Write' }).click();
+  await pickRecipient(carol, 'field-to', 'dave', /Dave/);
+  await carol.getByLabel('Subject').fill('Never sent');
+  await carol.getByLabel('Message', { exact: true }).fill('Changed my mind.');
+  await carol.getByRole('button', { name: 'Cancel' }).click();
+  await carol.getByRole('heading', { name: 'Inbox' }).waitFor();
+  const sent = await (await apiAs(server, 'carol')).get('/folders/sent/messages');
+  assert.equal(sent.items.filter((item) => item.subject === 'Never sent').length, 0);
+  const drafts = await (await apiAs(server, 'carol')).get('/folders/drafts/messages');
+  assert.equal(drafts.items.filter((item) => item.subject === 'Never sent').length, 0);
+
+  const alice = await apiAs(server, 'alice');
+  await alice.post('/messages', { to: [`user:${directory.user.carol.id}`], subject: 'Read me later', body: 'x' });
+  const entry = carol.locator('.entry', { hasText: 'Read me later' });
+  await entry.waitFor();
+  const checkbox = carol.getByRole('checkbox', { name: 'Select “Read me later”' });
+  await checkbox.check();
+  const isUnread = () =>
+    carol.evaluate(() =>
+      [...document.querySelectorAll('.entry')].some(
+        (row) => row.textContent.includes('Read me later') && row.classList.contains('unread'),
+      ),
+    );
+  await carol.getByRole('button', { name: 'Mark read' }).click();
+  await carol.waitForFunction(
+    () => ![...document.querySelectorAll('.entry.unread')].some((row) => row.textContent.includes('Read me later')),
+  );
+  await checkbox.check();
+  await carol.getByRole('button', { name: 'Mark unread' }).click();
+  await carol.locator('.entry.unread', { hasText: 'Read me later' }).waitFor();
+  assert.equal(await isUnread(), true);
+
+  // Opening it marks it read; "Mark unread" on the message sets it back.
+  await entry.getByRole('link').click();
+  await carol.getByRole('heading', { name: 'Read me later' }).waitFor();
+  const carolApi = await apiAs(server, 'carol');
+  const stillUnread = async () =>
+    (await carolApi.get('/folders/inbox/messages?unread=true')).items.some((item) => item.subject === 'Read me later');
+  for (let tries = 0; (await stillUnread()) && tries < 100; tries++) await carol.waitForTimeout(50);
+  assert.equal(await stillUnread(), false, 'opening the message marked it read');
+  await carol.getByRole('button', { name: 'Mark unread' }).click();
+  await carol.locator('.entry.unread', { hasText: 'Read me later' }).waitFor();
+  expectNoPageErrors(carol);
+  await carol.context().close();
+});
+
 test('checked entries go to the trash, come back, and are deleted for good', async () => {
   const sam = await apiAs(server, 'sam');
   for (const subject of ['Old news 1', 'Old news 2']) {
