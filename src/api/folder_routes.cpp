@@ -1,4 +1,7 @@
 // GET /folders and GET /folders/{name}/messages.
+#include <map>
+#include <string>
+
 #include <boost/json/array.hpp>
 
 #include "api/json_io.hpp"
@@ -56,7 +59,27 @@ ApiResponse folder_messages(RequestContext& ctx) {
   auto result = ctx.services().mail.folder(*caller, query);
   if (!result) return error_response(result.error());
   json::array items;
-  for (const auto& item : result->items) items.push_back(to_json(item));
+  // Sent mail and drafts show whom they are for; one lookup per address on the page.
+  bool outgoing = *folder == Folder::sent || *folder == Folder::drafts;
+  std::map<std::string, json::object, std::less<>> named;
+  for (const auto& item : result->items) {
+    json::object entry = to_json(item);
+    if (outgoing) {
+      json::array to;
+      for (const auto& address : split_addresses(item.to_addresses)) {
+        auto known = named.find(address);
+        if (known == named.end()) {
+          auto described = ctx.services().mail.describe(address);
+          json::object one{{"address", address},
+                           {"name", described.empty() ? address : described.front().name}};
+          known = named.emplace(address, std::move(one)).first;
+        }
+        to.push_back(known->second);
+      }
+      entry["to"] = std::move(to);
+    }
+    items.push_back(std::move(entry));
+  }
   json::value next = result->next ? json::value(encode_folder_cursor(*result->next)) : nullptr;
   return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }

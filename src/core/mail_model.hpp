@@ -75,6 +75,7 @@ struct FolderItem {
   bool draft = false;
   Folder folder = Folder::inbox;
   TimeMs sort_at = 0;
+  std::string to_addresses;  // the message's To, "user:1 group:2" (shown in sent and drafts)
 };
 
 // Keyset position in a folder, newest first.

@@ -85,6 +85,8 @@ class MailService {
   // The HTML a body would be sent as (the compose form's preview), with the send's size rule.
   Result<std::string> preview(std::string_view body, BodyFormat format) const;
   std::vector<FolderSummary> folders(const Principal& caller);
+  // Addresses as "user:1 group:2" with the name of each (display name, group name).
+  std::vector<NamedAddress> describe(const std::string& addresses);
 
  private:
   struct Expansion {
@@ -104,7 +106,6 @@ class MailService {
   };
   Result<PlannedSend> plan_compose(const Principal& caller, const ComposeInput& input);
   Result<PlannedSend> plan_delivery(const Principal& caller, NewMessage message);
-  std::vector<NamedAddress> describe(const std::string& addresses);
 
   Store& store_;
   BlobService& blobs_;

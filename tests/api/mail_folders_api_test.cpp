@@ -73,6 +73,28 @@ TEST_F(MailApi, FoldersPageNewestFirstAndFilter) {
   EXPECT_EQ(http().get("/api/v1/folders", "").status, 401);
 }
 
+TEST_F(MailApi, SentAndDraftEntriesSayWhomTheyAreFor) {
+  Account ann = make_account("ann");
+  Account cy = make_account("cy");
+  std::string club = make_group("club");
+  ASSERT_EQ(http().put("/api/v1/groups/" + club + "/members/" + cy.id, admin_token_).status, 204);
+  send_ok(ann.token, {{"to", list({user(cy.id), group(club)})}, {"subject", "For two"}});
+  send_ok(ann.token, {{"to", list({user(cy.id)})}, {"subject", "Draft"}, {"draft", true}});
+
+  auto sent = http().get("/api/v1/folders/sent/messages", ann.token).json();
+  const auto& to = sent.at("items").at(0).at("to").as_array();
+  ASSERT_EQ(to.size(), 2u);
+  EXPECT_EQ(to.at(0).at("address").as_string(), user(cy.id));
+  EXPECT_EQ(to.at(0).at("name").as_string(), cy.username);  // the display name, by default
+  EXPECT_EQ(to.at(1).at("address").as_string(), group(club));
+  EXPECT_EQ(to.at(1).at("name").as_string().find("club"), 0u);
+  auto drafts = http().get("/api/v1/folders/drafts/messages", ann.token).json();
+  EXPECT_EQ(drafts.at("items").at(0).at("to").at(0).at("address").as_string(), user(cy.id));
+  // The inbox lists senders, not recipients.
+  auto inbox = http().get("/api/v1/folders/inbox/messages", cy.token).json();
+  EXPECT_FALSE(inbox.at("items").at(0).as_object().contains("to"));
+}
+
 TEST_F(MailApi, ReadingDoesNotMarkReadButReadAndUnreadDo) {
   Account bob = make_account("bob");
   std::string id =

@@ -53,6 +53,7 @@ export interface FolderEntry {
   draft: boolean;
   folder: FolderName;
   date: string;
+  to?: NamedAddress[]; // sent and drafts: whom it is for
 }
 
 export interface Attachment {

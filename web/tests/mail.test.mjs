@@ -208,7 +208,7 @@ test('a draft is saved, found in Drafts, edited and sent', async () => {
   await dave.getByTestId('folder-drafts').click();
   await dave.getByText('Nothing here.').waitFor();
   await dave.getByTestId('folder-sent').click();
-  await dave.locator('.entry', { hasText: 'Homework' }).waitFor();
+  await dave.locator('.entry', { hasText: 'Homework' }).getByText('To: Class 5A').waitFor();
   expectNoPageErrors(dave);
   await dave.context().close();
 });

@@ -12,7 +12,7 @@ namespace {
 
 #define HERALD_FOLDER_PAGE_SELECT                                                        \
   "SELECT e.message_id, m.kind, u.id, u.username, u.display_name, m.subject, m.snippet," \
-  " e.is_read, m.attachment_count, m.is_draft, e.folder, e.sort_at"                      \
+  " e.is_read, m.attachment_count, m.is_draft, e.folder, e.sort_at, m.to_addresses"      \
   " FROM mailbox_entries e JOIN messages m ON m.id = e.message_id"                       \
   " JOIN users u ON u.id = m.author_id"                                                  \
   " WHERE e.user_id = ?1 AND e.folder = ?2 AND (e.sort_at, e.message_id) < (?3, ?4)"     \
@@ -149,6 +149,7 @@ FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
       item.draft = stmt->column_int(9) != 0;
       item.folder = parse_folder(stmt->column_text(10)).value_or(Folder::inbox);
       item.sort_at = stmt->column_int(11);
+      item.to_addresses = stmt->column_text(12);
       page.items.push_back(std::move(item));
     }
     bool with_broadcasts =

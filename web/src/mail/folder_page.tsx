@@ -192,7 +192,11 @@ export function FolderPage({ folder }: { folder: FolderName }) {
                 checked={selected.has(entry.id)}
                 onChange={() => toggle(entry.id)}
               />
-              <span class="from">{entry.from.display_name ?? entry.from.username}</span>
+              <span class="from">
+                {entry.to
+                  ? `${t('to')}: ${entry.to.map((address) => address.name).join(', ') || '—'}`
+                  : entry.from.display_name ?? entry.from.username}
+              </span>
               <a class="subject" href={href} onClick={onLinkClick}>
                 {entry.kind === 'broadcast' && <span class="tag">{t('broadcast')}</span>}
                 {entry.kind === 'notice' && <span class="tag">{t('notice')}</span>}
