@@ -149,7 +149,9 @@ FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
       item.draft = stmt->column_int(9) != 0;
       item.folder = parse_folder(stmt->column_text(10)).value_or(Folder::inbox);
       item.sort_at = stmt->column_int(11);
-      item.to_addresses = stmt->column_text(12);
+      if (query.folder == Folder::sent || query.folder == Folder::drafts) {
+        item.to_addresses = stmt->column_text(12);  // shown in outgoing folders only
+      }
       page.items.push_back(std::move(item));
     }
     bool with_broadcasts =

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get } from '../api';
 import { usePagedList } from '../components/paged_list';
+import { SearchBox } from '../components/search_box';
 import { formatDate, formatDateTime, t } from '../i18n';
 import { navigate, onLinkClick } from '../router';
 import { attempt, showToast } from '../toasts';
@@ -20,20 +21,11 @@ export function DevicesPage() {
   const [dialog, setDialog] = useState<Target[] | null>(null);
   const items = list.items ?? [];
 
-
   return (
     <section>
       <div class="toolbar">
         <h1>{t('devices')}</h1>
-        <label class="search">
-          <span class="visually-hidden">{t('search_devices')}</span>
-          <input
-            type="search"
-            placeholder={t('search_devices')}
-            value={search}
-            onInput={(e) => setSearch(e.currentTarget.value)}
-          />
-        </label>
+        <SearchBox label={t('search_devices')} value={search} onInput={setSearch} />
         <ActionsMenu
           count={selection.selected.size}
           onSendMessage={() =>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, post } from '../api';
 import { usePagedList } from '../components/paged_list';
+import { SearchBox } from '../components/search_box';
 import { formatDateTime, t } from '../i18n';
 import { attempt, showToast } from '../toasts';
 import type { LiveSession } from '../types';
@@ -43,15 +44,7 @@ export function SessionsPage() {
     <section>
       <div class="toolbar">
         <h1>{t('sessions')}</h1>
-        <label class="search">
-          <span class="visually-hidden">{t('filter_by_name')}</span>
-          <input
-            type="search"
-            placeholder={t('filter_by_name')}
-            value={filter}
-            onInput={(e) => setFilter(e.currentTarget.value)}
-          />
-        </label>
+        <SearchBox label={t('filter_by_name')} value={filter} onInput={setFilter} />
         <button onClick={() => list.reload()}>{t('refresh')}</button>
       </div>
       {list.error && <p class="error" role="alert">{list.error}</p>}

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { post } from '../api';
 import { usePagedList } from '../components/paged_list';
+import { SearchBox } from '../components/search_box';
 import { formatDate, t } from '../i18n';
 import { showToast } from '../toasts';
 import type { Role, User } from '../types';
@@ -92,15 +93,7 @@ export function UsersPage() {
     <section>
       <div class="toolbar">
         <h1>{t('users')}</h1>
-        <label class="search">
-          <span class="visually-hidden">{t('search_users')}</span>
-          <input
-            type="search"
-            placeholder={t('search_users')}
-            value={search}
-            onInput={(e) => setSearch(e.currentTarget.value)}
-          />
-        </label>
+        <SearchBox label={t('search_users')} value={search} onInput={setSearch} />
         <ActionsMenu
           count={selection.selected.size}
           onSendMessage={() =>
