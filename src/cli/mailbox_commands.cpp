@@ -23,6 +23,16 @@ std::string short_date(const boost::json::value& value) {
   return text.size() >= 16 ? text.substr(0, 10) + " " + text.substr(11, 5) : text;
 }
 
+// "Ann Lee, Year 9": the names of a folder entry's `to`.
+std::string recipient_names(const boost::json::value& to) {
+  std::string out;
+  for (const auto& item : to.as_array()) {
+    if (!out.empty()) out += ", ";
+    out += text_of(item.at("name"));
+  }
+  return out;
+}
+
 void list_folder(ClientContext& ctx, const ListArgs& args) {
   std::string path = "/api/v1/folders/" + url_encode(args.folder) +
                      "/messages?limit=" + std::to_string(args.limit);
@@ -40,15 +50,20 @@ void list_folder(ClientContext& ctx, const ListArgs& args) {
       }
     }
   }
-  std::vector<std::vector<std::string>> rows{{"", "ID", "DATE", "FROM", "SUBJECT"}};
+  // Sent mail and drafts are listed by whom they are for, the rest by whom they are from.
+  bool outgoing = args.folder == "sent" || args.folder == "drafts";
+  std::vector<std::vector<std::string>> rows{
+      {"", "ID", "DATE", outgoing ? "TO" : "FROM", "SUBJECT"}};
   for (const auto& item : reply.json.at("items").as_array()) {
     const auto& m = item.as_object();
     std::string flags;
     flags += m.at("read").as_bool() ? ' ' : '*';  // unread
     flags += m.at("has_attachments").as_bool() ? '@' : ' ';
     flags += m.at("kind").as_string() == "broadcast" ? 'B' : ' ';
-    rows.push_back({flags, text_of(m.at("id")), short_date(m.at("date")),
-                    text_of(m.at("from").at("display_name")), text_of(m.at("subject"))});
+    std::string who = outgoing && m.contains("to") ? recipient_names(m.at("to"))
+                                                   : text_of(m.at("from").at("display_name"));
+    rows.push_back(
+        {flags, text_of(m.at("id")), short_date(m.at("date")), who, text_of(m.at("subject"))});
   }
   print_table(rows);
 }

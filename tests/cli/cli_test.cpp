@@ -80,6 +80,16 @@ TEST_F(Cli, SendsReadsAndFilesMail) {
   CliRun draft = herald("draft save --to " + reader + " -s 'Not yet' -b 'later'");
   ASSERT_EQ(draft.exit_code, 0) << draft.output;
   EXPECT_NE(herald("inbox -f drafts").output.find("Not yet"), std::string::npos);
+  // Sent mail is listed by whom it went to.
+  CliRun outgoing = herald("inbox -f sent");
+  std::size_t subject = outgoing.output.find("Staff meeting");
+  ASSERT_NE(subject, std::string::npos) << outgoing.output;
+  std::size_t line = outgoing.output.rfind('\n', subject);
+  line = line == std::string::npos ? 0 : line;
+  std::string row = outgoing.output.substr(line, subject - line);
+  EXPECT_NE(outgoing.output.find(" TO "), std::string::npos) << outgoing.output;
+  EXPECT_NE(row.find(reader), std::string::npos) << outgoing.output;
+  EXPECT_EQ(row.find("Administrator"), std::string::npos) << outgoing.output;
 
   ASSERT_EQ(herald("login " + reader + " --password reader-password").exit_code, 0);
   CliRun inbox = herald("inbox");
