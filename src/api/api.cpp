@@ -8,6 +8,7 @@
 #include "api/json_io.hpp"
 #include "api/routes.hpp"
 #include "api/web_ui.hpp"
+#include "store/store.hpp"
 
 namespace herald::api {
 
@@ -73,6 +74,15 @@ ApiResponse Api::handle(const ApiRequest& request, RouteMatch match) {
     spdlog::error("handler failed: {} {}: {}", method_name(request.method), request.path, e.what());
     return error_response(fail(errc::internal, "internal error"));
   }
+}
+
+bool Api::runs_on_worker(const ApiRequest& request, const RouteMatch& match) {
+  if (!match.route) return false;
+  if (match.route->execution == Execution::worker) return true;
+  if (!services_.store.copies_pending()) return false;  // the usual case: one atomic load
+  RequestContext ctx(request, {}, services_);
+  auto caller = ctx.principal();
+  return caller.ok() && services_.store.copies_pending_for(caller->user_id);
 }
 
 void Api::handle_async(const ApiRequest& request, RouteMatch match, Respond respond) {

@@ -21,6 +21,10 @@ class Api {
   // For a matched route with an asynchronous handler: starts it. `respond` is called exactly
   // once, perhaps before this returns, perhaps later from another thread; a fault becomes a 500.
   void handle_async(const ApiRequest& request, RouteMatch match, Respond respond);
+  // Whether the matched handler runs on the worker pool: worker routes, and also I/O-thread
+  // routes while the caller's mailbox waits for the copies of a large send (see
+  // Store::copies_pending), so that the wait never holds an I/O thread.
+  bool runs_on_worker(const ApiRequest& request, const RouteMatch& match);
   // For routes that stream their body to disk: the refusal to send before reading the body
   // (an unauthenticated upload is refused before it costs any disk), or nothing.
   std::optional<ApiResponse> refuse_before_body(const ApiRequest& request, const RouteMatch& match);

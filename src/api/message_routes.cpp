@@ -80,8 +80,9 @@ ApiResponse preview_body(RequestContext& ctx) {
   return json_response(200, json::object{{"html", std::move(*html)}});
 }
 
-// Checks and expands on the I/O thread, then hands the write to the store's writer and
-// returns; the reply is built once the write has committed (see Router::add_async).
+// Checks and expands on a worker, then hands the write to the store's writer and returns; the
+// reply is built once the message is durable (see Router::add_async), and the recipients are
+// told once their copies can be read.
 void create_message(RequestContext& ctx, Respond respond) {
   auto refuse = [&](Error error) {
     respond([error = std::move(error)] { return error_response(error); });
@@ -99,17 +100,20 @@ void create_message(RequestContext& ctx, Respond respond) {
   auto input = compose_input(*body, present);
   if (!input) return refuse(input.error());
   Services& services = ctx.services();
-  services.mail.compose_async(*caller, *input, [&services, respond](Result<SendResult> sent) {
-    if (!sent) {
-      respond([error = sent.error()] { return error_response(error); });
-      return;
-    }
-    auto result = std::make_shared<const SendResult>(std::move(*sent));
-    respond([&services, result] {
-      publish_new_mail(services, *result);
-      return json_response(201, to_json(*result));
-    });
-  });
+  services.mail.compose_async(
+      *caller, *input,
+      [respond](Result<SendResult> sent) {
+        if (!sent) {
+          respond([error = sent.error()] { return error_response(error); });
+          return;
+        }
+        auto result = std::make_shared<const SendResult>(std::move(*sent));
+        respond([result] { return json_response(201, to_json(*result)); });
+      },
+      [&services](std::shared_ptr<const SendResult> sent) {
+        if (sent->recipients.empty()) return;  // a draft
+        services.post([&services, sent = std::move(sent)] { publish_new_mail(services, *sent); });
+      });
 }
 
 ApiResponse get_message(RequestContext& ctx) {

@@ -44,6 +44,8 @@ struct Services {
   std::string vapid_public_key;             // for browsers' push subscriptions
   std::function<void()> deliveries_queued;  // wakes the outbox after a commit
   std::function<void()> broadcast_changed;  // wakes the broadcast fan-out after a commit
+  // Runs a task on an I/O thread soon, tasks in the order they were posted.
+  std::function<void(std::function<void()>)> post;
 };
 
 inline constexpr const char* kSessionCookie = "herald_session";

@@ -256,19 +256,23 @@ Result<MailService::PlannedSend> MailService::plan_delivery(const Principal& cal
 }
 
 void MailService::compose_async(const Principal& caller, const ComposeInput& input,
-                                std::function<void(Result<SendResult>)> done) {
+                                std::function<void(Result<SendResult>)> done, Delivered delivered) {
   auto plan = plan_compose(caller, input);
   if (!plan) return done(plan.error());
   auto result = std::make_shared<SendResult>(std::move(plan->result));
-  store_.save_message_async(std::move(plan->message),
-                            [result, done = std::move(done)](Result<MessageRecord>&& saved) {
-                              if (saved.ok()) {
-                                result->message = std::move(*saved);
-                                done(std::move(*result));
-                              } else {
-                                done(saved.error());
-                              }
-                            });
+  store_.save_message_async(
+      std::move(plan->message),
+      [result, done = std::move(done)](Result<MessageRecord>&& saved) {
+        if (saved.ok()) {
+          result->message = std::move(*saved);
+          done(*result);
+        } else {
+          done(saved.error());
+        }
+      },
+      [result, delivered = std::move(delivered)] {
+        if (delivered) delivered(result);
+      });
 }
 
 Result<MessageRecord> MailService::update_draft(const Principal& caller, Id message,

@@ -341,7 +341,7 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
         co_return transport_error(500, "internal", "internal error");
       }
     }
-    if (match.route && match.route->execution == api::Execution::worker) {
+    if (api.runs_on_worker(request, match)) {
       // Runs on the worker pool; the coroutine resumes on this connection's strand.
       co_return co_await asio::co_spawn(
           host_.workers(),

@@ -7,6 +7,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 namespace herald::net {
 
@@ -43,6 +44,10 @@ int IoPool::index_of(const asio::io_context& context) const noexcept {
     if (impl_->contexts[i].get() == &context) return static_cast<int>(i);
   }
   return -1;
+}
+
+void IoPool::post(std::function<void()> task) {
+  asio::post(*impl_->contexts.front(), std::move(task));
 }
 
 void IoPool::run() {

@@ -2,6 +2,7 @@
 // session it may become, stays on one thread and needs no locks or strands.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 namespace boost::asio {
@@ -21,6 +22,10 @@ class IoPool {
   boost::asio::io_context& context(int index) noexcept;
   // The index of `context` in this pool, or -1.
   int index_of(const boost::asio::io_context& context) const noexcept;
+
+  // Runs `task` on the first thread, after the tasks posted before it (so that events published
+  // from it keep their order); from any thread. Tasks posted after stop() never run.
+  void post(std::function<void()> task);
 
   // Runs every context, one on the calling thread, until stop().
   void run();

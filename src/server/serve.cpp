@@ -165,7 +165,8 @@ int serve(const ServeOptions& options) {
                            outbox.notify(DeliveryChannel::email);
                            outbox.notify(DeliveryChannel::push);
                          },
-                         [&fanout] { fanout.notify(); }};
+                         [&fanout] { fanout.notify(); },
+                         [&pool](std::function<void()> task) { pool.post(std::move(task)); }};
   hub.set_authenticator([services](std::string_view token, std::string_view ticket) mutable {
     return api::authenticate_hello(services, token, ticket);
   });

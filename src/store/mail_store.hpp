@@ -43,15 +43,28 @@ class MailStore {
   // copy, the folder counters and the recipients' bell items, in one transaction. A reply marks
   // the author's copy of the parent as replied.
   virtual Result<MessageRecord> save_message(const NewMessage& message) = 0;
-  // save_message without waiting for it: `done` is called once the write committed or failed,
-  // possibly on another thread (the SQLite store calls it on its writer thread), so it must be
-  // quick: hand the result on, and do no I/O. Stores that write synchronously call it at once.
+  // save_message without waiting for it: `done` is called once the message is durable, or the
+  // write failed; after a successful `done`, `delivered` is called once every recipient's copy
+  // can be read. Both possibly on another thread (the SQLite store calls them on its writer
+  // thread), so they must be quick: hand the result on, and do no I/O. A store may write the
+  // copies of a large fan-out after the message's own commit (the SQLite store does), but from
+  // `done` on, reads of a recipient's mailbox show them: such a read waits for them. Stores
+  // that write synchronously call both at once.
   virtual void save_message_async(NewMessage message,
-                                  std::function<void(Result<MessageRecord>)> done) {
-    done(save_message(message));
+                                  std::function<void(Result<MessageRecord>)> done,
+                                  std::function<void()> delivered) {
+    auto saved = save_message(message);
+    bool ok = saved.ok();
+    done(std::move(saved));
+    if (ok && delivered) delivered();
   }
+  // Whether some acknowledged send still has copies to write (to anyone, or to `user`): reads
+  // of such a user's mailbox wait for them, so they are better not made on an I/O thread.
+  virtual bool copies_pending() { return false; }
+  virtual bool copies_pending_for(Id /*user*/) { return false; }
   // Returns once every asynchronous write submitted before the call has completed and its
-  // `done` has returned: the server calls it before the threads those callbacks post to go away.
+  // callbacks have returned: the server calls it before the threads those callbacks post to go
+  // away.
   virtual void drain_writes() {}
   // Sends the author's draft `message` to `delivery.recipients` (fields of delivery.message
   // other than sent_at are taken from the draft).

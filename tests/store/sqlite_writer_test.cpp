@@ -1,9 +1,13 @@
 #include "store/sqlite/sqlite_writer.hpp"
 
 #include <atomic>
+#include <functional>
+#include <mutex>
 #include <semaphore>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +124,74 @@ TEST_F(WriterTest, FinishesQueuedJobsWhenDestroyed) {
   writer_.reset();
   EXPECT_EQ(done.load(), 100);
   EXPECT_EQ(count_and_sum(path_).first, 100);
+}
+
+// The copies of a large send are background jobs: a group takes every waiting request's job and
+// at most one background job, after them.
+TEST_F(WriterTest, BackgroundJobsGoOneAGroupAfterTheOthers) {
+  std::binary_semaphore release{0};
+  std::binary_semaphore started{0};
+  writer_->submit(
+      [&](Connection&) {
+        started.release();
+        release.acquire();
+        return true;
+      },
+      [](bool) {});
+  started.acquire();
+
+  std::mutex mutex;
+  std::vector<std::string> events;
+  std::atomic<int> finished{0};
+  auto submit = [&](bool background, const std::string& name) {
+    auto job = [&, name](Connection& c) {
+      c.prepare(kInsert)->bind(1, 1).run();
+      std::lock_guard lock(mutex);
+      events.push_back("run " + name);
+      return true;
+    };
+    auto done = [&, name](bool ok) {
+      std::lock_guard lock(mutex);
+      events.push_back((ok ? "done " : "failed ") + name);
+      finished.fetch_add(1);
+    };
+    if (background) {
+      writer_->submit_background(job, done);
+    } else {
+      writer_->submit(job, done);
+    }
+  };
+  submit(true, "b1");
+  submit(true, "b2");
+  submit(false, "r1");
+  submit(false, "r2");
+  release.release();
+  while (finished.load() < 4) std::this_thread::yield();
+
+  std::vector<std::string> expected{"run r1",  "run r2",  "run b1", "done r1",
+                                    "done r2", "done b1", "run b2", "done b2"};
+  EXPECT_EQ(events, expected);
+  EXPECT_EQ(count_and_sum(path_).first, 4);
+}
+
+TEST_F(WriterTest, FinishesBackgroundJobsAndTheirFollowersWhenDestroyed) {
+  std::atomic<int> done{0};
+  Writer* writer = writer_.get();  // reset() empties writer_ before destroying the writer
+  std::function<void(int)> chain = [&](int left) {
+    writer->submit_background(
+        [](Connection& c) {
+          c.prepare(kInsert)->bind(1, 1).run();
+          return true;
+        },
+        [&, left](bool ok) {
+          done += ok ? 1 : 0;
+          if (left > 1) chain(left - 1);  // submitted while the writer is stopping
+        });
+  };
+  chain(5);
+  writer_.reset();
+  EXPECT_EQ(done.load(), 5);
+  EXPECT_EQ(count_and_sum(path_).first, 5);
 }
 
 }  // namespace

@@ -105,6 +105,7 @@ std::vector<Id> SqliteStore::groups_of_user(Id user) {
 }
 
 Page<Notification> SqliteStore::notifications(Id user, const PageRequest& page_request) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     auto stmt = c.prepare(kNotifications);
     Id before = page_request.after > 0 ? page_request.after : std::numeric_limits<Id>::max();
@@ -133,6 +134,7 @@ Page<Notification> SqliteStore::notifications(Id user, const PageRequest& page_r
 }
 
 std::int64_t SqliteStore::unread_notifications(Id user) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) -> std::int64_t {
     auto stmt = c.prepare(kUnreadNotifications);
     stmt->bind(1, user);
@@ -142,6 +144,7 @@ std::int64_t SqliteStore::unread_notifications(Id user) {
 }
 
 Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
+  pending_fanouts_.await(user);
   auto result = write([&](Connection& c) -> Result<void> {
     if (auto shared = broadcast_bell_state(c, user, notification)) {
       if (*shared == 0) set_broadcast_bell(c, user, notification, 1);
@@ -159,6 +162,7 @@ Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
 }
 
 Result<void> SqliteStore::delete_notification(Id user, Id notification) {
+  pending_fanouts_.await(user);
   auto result = write([&](Connection& c) -> Result<void> {
     if (broadcast_bell_state(c, user, notification)) {
       set_broadcast_bell(c, user, notification, 2);
@@ -201,6 +205,7 @@ std::optional<BlobRecord> SqliteStore::find_blob(const std::string& id) {
 }
 
 bool SqliteStore::blob_visible_to(Id user, const std::string& blob_id) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     auto stmt = c.prepare(kBlobVisible);
     stmt->bind(1, blob_id).bind(2, user);

@@ -116,6 +116,7 @@ void merge_broadcasts(Connection& c, Id user, const FolderQuery& query, const Fo
 }  // namespace
 
 FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     auto stmt = c.prepare(query.unread_only ? kUnreadFolderPage : kFolderPage);
     FolderCursor after = query.after.value_or(
@@ -162,6 +163,7 @@ FolderPage SqliteStore::folder_page(Id user, const FolderQuery& query) {
 }
 
 std::vector<FolderSummary> SqliteStore::folder_summaries(Id user) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     std::vector<FolderSummary> out{
         {Folder::inbox}, {Folder::sent}, {Folder::drafts}, {Folder::trash}};
@@ -183,6 +185,7 @@ std::vector<FolderSummary> SqliteStore::folder_summaries(Id user) {
 
 Result<std::vector<std::string>> SqliteStore::apply_to_entries(Id user, const std::vector<Id>& ids,
                                                                EntryAction action) {
+  pending_fanouts_.await(user);
   auto result = write([&](Connection& c) -> Result<std::vector<std::string>> {
     std::vector<std::string> freed_files;
     for (Id message : ids) {

@@ -1,10 +1,24 @@
 // SqliteStore: writing messages and their copies, drafts, reading messages and threads.
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+
 #include "store/sqlite/sqlite_broadcast_rows.hpp"
 #include "store/sqlite/sqlite_mail_rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::sqlite {
 namespace {
+
+// From this many recipients on, an asynchronous send commits the message, the author's copy and
+// the list of recipients first, and the recipients' copies after it, a slice per transaction:
+// each copy lands on its own page of four per-user B-trees, which for 10,000 recipients is tens
+// of megabytes of pages, while the list is one row. Slices let other writes (a next send) in
+// between, so that none waits for a whole fan-out.
+constexpr std::size_t kDeferredCopiesFrom = 1000;
+constexpr std::size_t kCopiesPerSlice = 500;
 
 const Query kDeleteAttachments{"DELETE FROM message_attachments WHERE message_id = ?"};
 // One statement per table for all recipients: the per-row cost stays inside SQLite.
@@ -44,14 +58,39 @@ const Query kMarkBroadcastReplied{
 const Query kCountBroadcastReply{
     "UPDATE broadcasts SET replied_count = replied_count + 1 WHERE message_id = ?"};
 
-// Inbox copies, counters and bell items for every recipient, and the reply mark.
-void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at) {
+const Query kInsertFanout{
+    "INSERT INTO mail_fanouts (message_id, recipients, title, text) VALUES (?, ?, ?, ?)"};
+const Query kSelectFanout{
+    "SELECT recipients, title, text, written FROM mail_fanouts WHERE message_id = ?"};
+const Query kMoveFanout{"UPDATE mail_fanouts SET written = ? WHERE message_id = ?"};
+const Query kDeleteFanout{"DELETE FROM mail_fanouts WHERE message_id = ?"};
+const Query kAllFanouts{"SELECT message_id FROM mail_fanouts ORDER BY message_id"};
+
+// Inbox copies, inbox counters and bell items of the users in `ids` (a JSON array).
+void insert_copies(Connection& c, const MessageRecord& message, const std::string& ids,
+                   const BellItem& bell, TimeMs at) {
+  c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
+  c.prepare(kCountInboxes)->bind(1, ids).run();
+  insert_bell_items(c, message, ids, bell, at);
+}
+
+// Every recipient's copy, now or (defer) as a mail_fanouts row, and the reply mark. The copies
+// are counted on the message at once, so that it outlives its author's copy meanwhile.
+void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at,
+             bool defer = false) {
   if (!delivery.recipients.empty()) {
     std::string ids = json_id_array(delivery.recipients);
-    c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
-    c.prepare(kCountInboxes)->bind(1, ids).run();
-    insert_bell_items(c, message, ids,
-                      {delivery.notification_title, delivery.notification_text, std::nullopt}, at);
+    if (defer) {
+      c.prepare(kInsertFanout)
+          ->bind(1, message.id)
+          .bind(2, ids)
+          .bind(3, delivery.notification_title)
+          .bind(4, delivery.notification_text)
+          .run();
+    } else {
+      insert_copies(c, message, ids,
+                    {delivery.notification_title, delivery.notification_text, std::nullopt}, at);
+    }
     add_copies(c, message.id, static_cast<std::int64_t>(delivery.recipients.size()));
   }
   if (message.parent_id) {
@@ -69,8 +108,55 @@ bool is_own_draft(Connection& c, Id author, Id message) {
   return stmt->step();
 }
 
-// The message, its copies, counters and bell items (save_message's transaction).
-Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input) {
+// The ids of a JSON array of integers as written by json_id_array.
+std::vector<Id> parse_id_array(std::string_view json) {
+  std::vector<Id> ids;
+  const char* at = json.data();
+  const char* end = json.data() + json.size();
+  while (at < end) {
+    if (*at < '0' || *at > '9') {
+      ++at;
+      continue;
+    }
+    Id id = 0;
+    at = std::from_chars(at, end, id).ptr;
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+// Writes up to `slice` more of the copies a deferred send owes; returns whether some remain.
+bool write_deferred_copies(Connection& c, Id message_id, std::size_t slice) {
+  std::vector<Id> ids;
+  BellItem bell;
+  std::size_t written = 0;
+  {
+    auto stmt = c.prepare(kSelectFanout);
+    stmt->bind(1, message_id);
+    if (!stmt->step()) return false;
+    ids = parse_id_array(stmt->column_text(0));
+    bell.title = stmt->column_text(1);
+    bell.text = stmt->column_text(2);
+    written = static_cast<std::size_t>(stmt->column_int(3));
+  }
+  std::size_t first = std::min(written, ids.size());
+  std::size_t last = std::min(ids.size(), first + slice);
+  if (auto message = select_message(c, message_id); message && last > first) {
+    std::vector<Id> part(ids.begin() + static_cast<std::ptrdiff_t>(first),
+                         ids.begin() + static_cast<std::ptrdiff_t>(last));
+    insert_copies(c, *message, json_id_array(part), bell,
+                  message->sent_at.value_or(message->created_at));
+  }
+  if (last == ids.size()) {
+    c.prepare(kDeleteFanout)->bind(1, message_id).run();
+    return false;
+  }
+  c.prepare(kMoveFanout)->bind(1, static_cast<std::int64_t>(last)).bind(2, message_id).run();
+  return true;
+}
+
+// The message, its copies (or, with defer, the list of them), counters and bell items.
+Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input, bool defer) {
   MessageRecord m = input.message;
   bool first_reply = false;
   if (input.broadcast_reply) {
@@ -85,7 +171,7 @@ Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input) 
   insert_message(c, m);
   TimeMs at = m.sent_at.value_or(m.created_at);
   insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
-  if (!m.draft) deliver(c, m, input, at);
+  if (!m.draft) deliver(c, m, input, at, defer);
   if (input.broadcast_reply) {
     c.prepare(kMarkBroadcastReplied)
         ->bind(1, *input.broadcast_reply)
@@ -101,25 +187,83 @@ Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input) 
 }  // namespace
 
 Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
-  auto result = write([&](Connection& c) { return write_new_message(c, input); });
+  auto result = write([&](Connection& c) { return write_new_message(c, input, false); });
   if (!input.recipients.empty()) user_mirror_.invalidate(input.recipients);
   return result;
 }
 
 void SqliteStore::save_message_async(NewMessage input,
-                                     std::function<void(Result<MessageRecord>)> done) {
+                                     std::function<void(Result<MessageRecord>)> done,
+                                     std::function<void()> delivered) {
+  bool defer = !input.message.draft && input.recipients.size() >= kDeferredCopiesFrom;
   auto message = std::make_shared<const NewMessage>(std::move(input));
-  write_async([message](Connection& c) { return write_new_message(c, *message); },
-              [this, message, done = std::move(done)](Result<MessageRecord> result) {
-                if (!message->recipients.empty()) user_mirror_.invalidate(message->recipients);
+  write_async([message, defer](Connection& c) { return write_new_message(c, *message, defer); },
+              [this, message, defer, done = std::move(done),
+               delivered = std::move(delivered)](Result<MessageRecord> result) mutable {
+                if (!result.ok() || !defer) {
+                  bool ok = result.ok();
+                  if (!message->recipients.empty()) user_mirror_.invalidate(message->recipients);
+                  done(std::move(result));
+                  if (ok && delivered) delivered();
+                  return;
+                }
+                // Registered before `done` acknowledges the send: from then on, reads of a
+                // recipient's mailbox wait for the copies.
+                Id id = result->id;
+                std::vector<Id> recipients = message->recipients;
+                std::sort(recipients.begin(), recipients.end());
+                pending_fanouts_.add(id, std::move(recipients));
+                write_copies_async(id, {message, &message->recipients}, std::move(delivered));
                 done(std::move(result));
               });
 }
 
+void SqliteStore::write_copies_async(Id message, std::shared_ptr<const std::vector<Id>> recipients,
+                                     std::function<void()> delivered) {
+  auto more = std::make_shared<bool>(false);
+  writer_->submit_background(
+      [message, more](Connection& c) {
+        *more = write_deferred_copies(c, message, kCopiesPerSlice);
+        return true;
+      },
+      [this, message, recipients, more, delivered = std::move(delivered)](bool committed) mutable {
+        if (committed && *more)
+          return write_copies_async(message, recipients, std::move(delivered));
+        if (!committed) {
+          spdlog::error(
+              "the inbox copies of message {} were not all written; the rest will be "
+              "when the store is next opened",
+              message);
+        }
+        user_mirror_.invalidate(*recipients);
+        pending_fanouts_.finish(message);
+        if (committed && delivered) delivered();
+      });
+}
+
+void SqliteStore::write_unfinished_copies() {
+  auto written = write([](Connection& c) -> Result<void> {
+    std::vector<Id> messages;
+    {
+      auto stmt = c.prepare(kAllFanouts);
+      while (stmt->step()) messages.push_back(stmt->column_int(0));
+    }
+    for (Id message : messages) {
+      while (write_deferred_copies(c, message, kCopiesPerSlice)) {
+      }
+    }
+    return {};
+  });
+  if (!written) throw std::runtime_error("cannot write the inbox copies of earlier sends");
+}
+
 void SqliteStore::drain_writes() {
-  // Groups commit in the order their jobs were submitted, each calling its jobs' `done` before
-  // the next begins: an empty job's commit comes after every earlier one's callbacks.
-  writer_->run([](Connection&) { return true; });
+  // Groups commit in the order their jobs were submitted, each calling its jobs' callbacks
+  // before the next begins: an empty job's commit comes after every earlier one's callbacks.
+  // Those callbacks may submit a deferred send's copies: drain again until none is left.
+  do {
+    writer_->run([](Connection&) { return true; });
+  } while (!pending_fanouts_.empty());
 }
 
 Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMessage& delivery) {
@@ -174,6 +318,7 @@ std::optional<MessageRecord> SqliteStore::find_message(Id id) {
 }
 
 std::vector<MailboxEntry> SqliteStore::entries_of(Id user, Id message) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     auto entries = select_entries(c, user, message);
     if (auto broadcast = select_broadcast_entry(c, user, message)) entries.push_back(*broadcast);
@@ -182,6 +327,7 @@ std::vector<MailboxEntry> SqliteStore::entries_of(Id user, Id message) {
 }
 
 std::vector<MessageRecord> SqliteStore::thread_for(Id user, Id thread) {
+  pending_fanouts_.await(user);
   return read([&](Connection& c) {
     std::vector<MessageRecord> out;
     {

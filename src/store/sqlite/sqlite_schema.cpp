@@ -222,6 +222,18 @@ CREATE TABLE broadcast_recipients (
   PRIMARY KEY (message_id, user_id)
 ) WITHOUT ROWID;
 )sql",
+    // 6: a mail to many users whose inbox copies, bell items and counters are written after
+    // the send's commit, a slice of recipients per transaction: the row counts the recipients
+    // written so far and goes once all are; the store finishes what is left when it opens.
+    R"sql(
+CREATE TABLE mail_fanouts (
+  message_id INTEGER PRIMARY KEY,
+  recipients TEXT NOT NULL,  -- JSON array of user ids
+  title      TEXT NOT NULL,  -- their bell item
+  text       TEXT NOT NULL,
+  written    INTEGER NOT NULL DEFAULT 0
+);
+)sql",
 };
 
 }  // namespace

@@ -34,9 +34,13 @@ SqliteStore::SqliteStore(const std::string& path, int reader_connections)
   wal_grew_ = [this](int pages) { checkpointer_->wal_grew(pages); };
   connection->on_wal_commit(&wal_grew_);
   writer_ = std::make_unique<Writer>(std::move(connection));
+  write_unfinished_copies();
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  // Copies still owed are written while everything they touch is alive.
+  drain_writes();
+}
 
 User read_user(const Statement& stmt, int first) {
   User user;
@@ -85,6 +89,7 @@ Result<void> SqliteStore::delete_expired_tokens(TimeMs now) {
 }
 
 std::optional<std::pair<User, UnreadCounts>> SqliteStore::find_user_with_counts(Id id) {
+  pending_fanouts_.await(id);
   if (auto mirrored = user_mirror_.find(id)) return mirrored;
   std::uint64_t generation = user_mirror_.generation(id);
   auto found = read([&](Connection& c) -> std::optional<std::pair<User, UnreadCounts>> {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "store/sqlite/sqlite_checkpointer.hpp"
+#include "store/sqlite/sqlite_pending_fanouts.hpp"
 #include "store/sqlite/sqlite_reader_pool.hpp"
 #include "store/sqlite/sqlite_user_mirror.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
@@ -49,8 +50,10 @@ class SqliteStore final : public Store {
   std::vector<Id> all_user_ids() override;
   std::vector<Id> groups_of_user(Id user) override;
   Result<MessageRecord> save_message(const NewMessage& message) override;
-  void save_message_async(NewMessage message,
-                          std::function<void(Result<MessageRecord>)> done) override;
+  void save_message_async(NewMessage message, std::function<void(Result<MessageRecord>)> done,
+                          std::function<void()> delivered) override;
+  bool copies_pending() override { return !pending_fanouts_.empty(); }
+  bool copies_pending_for(Id user) override { return pending_fanouts_.includes_user(user); }
   void drain_writes() override;
   Result<MessageRecord> send_draft(Id author, Id message, const NewMessage& delivery) override;
   Result<MessageRecord> update_draft(Id author, Id message, const DraftPatch& patch) override;
@@ -116,7 +119,15 @@ class SqliteStore final : public Store {
     return fn(*lease);
   }
 
-  UserMirror user_mirror_;  // user records and unread counters for GET /me
+  // Writes the copies of a deferred send, a slice per job, then releases its readers and
+  // calls `delivered`.
+  void write_copies_async(Id message, std::shared_ptr<const std::vector<Id>> recipients,
+                          std::function<void()> delivered);
+  // Writes the copies that sends committed before the last shutdown or crash still owe.
+  void write_unfinished_copies();
+
+  UserMirror user_mirror_;          // user records and unread counters for GET /me
+  PendingFanouts pending_fanouts_;  // sends whose copies are being written
   std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(int)> wal_grew_;
   std::unique_ptr<Writer> writer_;  // destroyed first: its last commits may still signal

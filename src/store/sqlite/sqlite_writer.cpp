@@ -43,6 +43,14 @@ void Writer::submit(Job job, Done done) {
   wake_.notify_one();
 }
 
+void Writer::submit_background(Job job, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    background_.push_back(Pending{std::move(job), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
 bool Writer::run(Job job) {
   // A condition variable sleeps in the kernel at once; std::binary_semaphore spins with
   // sched_yield first, which burns the CPU that the writer and the I/O threads need.
@@ -66,14 +74,18 @@ void Writer::loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to do
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !background_.empty(); });
+      if (queue_.empty() && background_.empty()) return;  // stopping, and nothing left to do
       if (queue_.size() <= kMaxGroup) {
         group.swap(queue_);
       } else {
         group.assign(std::make_move_iterator(queue_.begin()),
                      std::make_move_iterator(queue_.begin() + kMaxGroup));
         queue_.erase(queue_.begin(), queue_.begin() + kMaxGroup);
+      }
+      if (!background_.empty()) {
+        group.push_back(std::move(background_.front()));
+        background_.pop_front();
       }
     }
     commit_group(group);

@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,10 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   void submit(Job job, Done done);
+  // Work that no request waits for (the copies of a large send, a slice per job): each group
+  // commit takes at most one such job, after the others, so that it neither delays a request's
+  // write by more than one job nor starves under a steady stream of them.
+  void submit_background(Job job, Done done);
 
   // Runs `job` and waits for its commit. Returns whether it was committed.
   bool run(Job job);
@@ -50,6 +55,7 @@ class Writer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;
+  std::deque<Pending> background_;
   bool stopping_ = false;
   std::thread thread_;
 };
