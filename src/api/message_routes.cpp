@@ -1,5 +1,6 @@
 // /messages: compose, read, drafts, flags, trash, restore, purge, bulk actions.
 #include <memory>
+#include <mutex>
 
 #include <boost/json/array.hpp>
 
@@ -100,19 +101,49 @@ void create_message(RequestContext& ctx, Respond respond) {
   auto input = compose_input(*body, present);
   if (!input) return refuse(input.error());
   Services& services = ctx.services();
+  // The recipients are told by whichever comes second: the reply being built on this
+  // connection's thread (the usual case: the copies were in the message's own commit, and the
+  // events go out before the 201, with no other thread to wake), or their copies being written
+  // (a large send: posted).
+  struct Publication {
+    std::mutex mutex;
+    bool replied = false;
+    bool delivered = false;
+    std::shared_ptr<const SendResult> result;
+  };
+  auto publication = std::make_shared<Publication>();
   services.mail.compose_async(
       *caller, *input,
-      [respond](Result<SendResult> sent) {
+      [&services, respond, publication](Result<SendResult> sent) {
         if (!sent) {
           respond([error = sent.error()] { return error_response(error); });
           return;
         }
         auto result = std::make_shared<const SendResult>(std::move(*sent));
-        respond([result] { return json_response(201, to_json(*result)); });
+        {
+          std::lock_guard lock(publication->mutex);
+          publication->result = result;
+        }
+        respond([&services, result, publication] {
+          bool publish = false;
+          {
+            std::lock_guard lock(publication->mutex);
+            publication->replied = true;
+            publish = publication->delivered;
+          }
+          if (publish) publish_new_mail(services, *result);
+          return json_response(201, to_json(*result));
+        });
       },
-      [&services](std::shared_ptr<const SendResult> sent) {
-        if (sent->recipients.empty()) return;  // a draft
-        services.post([&services, sent = std::move(sent)] { publish_new_mail(services, *sent); });
+      [&services, publication] {
+        std::shared_ptr<const SendResult> result;
+        {
+          std::lock_guard lock(publication->mutex);
+          publication->delivered = true;
+          if (!publication->replied) return;
+          result = publication->result;
+        }
+        services.post([&services, result] { publish_new_mail(services, *result); });
       });
 }
 

@@ -256,7 +256,8 @@ Result<MailService::PlannedSend> MailService::plan_delivery(const Principal& cal
 }
 
 void MailService::compose_async(const Principal& caller, const ComposeInput& input,
-                                std::function<void(Result<SendResult>)> done, Delivered delivered) {
+                                std::function<void(Result<SendResult>)> done,
+                                std::function<void()> delivered) {
   auto plan = plan_compose(caller, input);
   if (!plan) return done(plan.error());
   auto result = std::make_shared<SendResult>(std::move(plan->result));
@@ -270,9 +271,7 @@ void MailService::compose_async(const Principal& caller, const ComposeInput& inp
           done(saved.error());
         }
       },
-      [result, delivered = std::move(delivered)] {
-        if (delivered) delivered(result);
-      });
+      std::move(delivered));
 }
 
 Result<MessageRecord> MailService::update_draft(const Principal& caller, Id message,

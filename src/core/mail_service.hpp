@@ -73,13 +73,13 @@ class MailService {
   MailService(Store& store, BlobService& blobs, const Clock& clock, MailOptions options = {});
 
   // Sends a message or saves a draft. The checks, reads and expansion run on the calling
-  // thread; `done` is called once the message is durable (or with the failure), and after it
-  // `delivered`, once every recipient's copy can be read (see MailStore::save_message_async):
-  // on the store's writer thread for a store that writes asynchronously, so hand the result
-  // on, quickly.
-  using Delivered = std::function<void(std::shared_ptr<const SendResult>)>;
+  // thread; `done` is called once the message is durable (or with the failure), and
+  // `delivered` once every recipient's copy can be read, before or after `done` (see
+  // MailStore::save_message_async): on the store's writer thread for a store that writes
+  // asynchronously, so hand the result on, quickly.
   void compose_async(const Principal& caller, const ComposeInput& input,
-                     std::function<void(Result<SendResult>)> done, Delivered delivered = {});
+                     std::function<void(Result<SendResult>)> done,
+                     std::function<void()> delivered = {});
   Result<MessageRecord> update_draft(const Principal& caller, Id message, const ComposeInput& input,
                                      const std::vector<std::string>& fields);
   Result<SendResult> send_draft(const Principal& caller, Id message);

@@ -44,19 +44,18 @@ class MailStore {
   // the author's copy of the parent as replied.
   virtual Result<MessageRecord> save_message(const NewMessage& message) = 0;
   // save_message without waiting for it: `done` is called once the message is durable, or the
-  // write failed; after a successful `done`, `delivered` is called once every recipient's copy
-  // can be read. Both possibly on another thread (the SQLite store calls them on its writer
-  // thread), so they must be quick: hand the result on, and do no I/O. A store may write the
-  // copies of a large fan-out after the message's own commit (the SQLite store does), but from
-  // `done` on, reads of a recipient's mailbox show them: such a read waits for them. Stores
-  // that write synchronously call both at once.
+  // write failed; on success, `delivered` is called once every recipient's copy can be read:
+  // just before `done` when the copies were in the message's own commit, later otherwise (a
+  // store may write the copies of a large fan-out after that commit, as the SQLite store does;
+  // from `done` on, a read of a recipient's mailbox then waits for them). Both possibly on
+  // another thread (the SQLite store calls them on its writer thread), so they must be quick:
+  // hand the result on, and do no I/O. Stores that write synchronously call both at once.
   virtual void save_message_async(NewMessage message,
                                   std::function<void(Result<MessageRecord>)> done,
                                   std::function<void()> delivered) {
     auto saved = save_message(message);
-    bool ok = saved.ok();
+    if (saved.ok() && delivered) delivered();
     done(std::move(saved));
-    if (ok && delivered) delivered();
   }
   // Whether some acknowledged send still has copies to write (to anyone, or to `user`): reads
   // of such a user's mailbox wait for them, so they are better not made on an I/O thread.

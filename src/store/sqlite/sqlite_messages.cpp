@@ -201,10 +201,9 @@ void SqliteStore::save_message_async(NewMessage input,
               [this, message, defer, done = std::move(done),
                delivered = std::move(delivered)](Result<MessageRecord> result) mutable {
                 if (!result.ok() || !defer) {
-                  bool ok = result.ok();
                   if (!message->recipients.empty()) user_mirror_.invalidate(message->recipients);
+                  if (result.ok() && delivered) delivered();
                   done(std::move(result));
-                  if (ok && delivered) delivered();
                   return;
                 }
                 // Registered before `done` acknowledges the send: from then on, reads of a
