@@ -2,7 +2,8 @@
 # Measures the mail bars in one run, against a Release herald on stores made by mailbox_generator:
 #   1. one-recipient sends from 64 connections at full speed (messages/s, latency);
 #   2. one-recipient sends at a fixed 2,000 messages/s (open-loop latency p50/p99);
-#   3. sends to a group of 10,000 users, one at a time (time until durable);
+#   3. sends to a group of 10,000 users: one at a time, each followed by a member's read (time
+#      until durable, and until in every inbox), then back to back (time until durable);
 #   4. on a store of 10 million mailbox entries: a folder page of 50 and GET /folders at a fixed
 #      1,000 requests/s (p99), and at full speed.
 # Usage: bench/run_mail_bench.sh [--no-build]   (BENCH_BUILD_DIR, default build-bench;
@@ -29,6 +30,8 @@ echo -n "one recipient, 64 connections, full speed:  "
 echo -n "one recipient, fixed 2,000/s:               "
 "$load" --port "$port" --method POST --path /api/v1/messages --token "$admin" --body "$one" \
   --range 2-1001 --connections 32 --seconds 10 --rate 2000
+echo -n "group of 10,000, each send then a read:    "
+"$repo/bench/send_then_read.py" "$port" "$admin" "$(token_for user5000)" 1 10
 echo -n "group of 10,000, one send at a time:       "
 "$load" --port "$port" --method POST --path /api/v1/messages --token "$admin" \
   --body '{"to":["group:1"],"subject":"To everyone","body":"Hello all."}' --connections 1 \

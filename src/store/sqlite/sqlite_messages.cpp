@@ -18,7 +18,11 @@ namespace {
 // of megabytes of pages, while the list is one row. Slices let other writes (a next send) in
 // between, so that none waits for a whole fan-out.
 constexpr std::size_t kDeferredCopiesFrom = 1000;
-constexpr std::size_t kCopiesPerSlice = 500;
+constexpr std::size_t kCopiesPerSlice = 250;
+// While this many copies are owed already, a large send writes its own in its transaction: the
+// sender then waits as long as that write takes, and a recipient's read never waits behind more
+// than this many copies (about 1.5 s of the writer on a 2-core machine).
+constexpr std::size_t kMaxCopiesOwed = 100000;
 
 const Query kDeleteAttachments{"DELETE FROM message_attachments WHERE message_id = ?"};
 // One statement per table for all recipients: the per-row cost stays inside SQLite.
@@ -195,7 +199,8 @@ Result<MessageRecord> SqliteStore::save_message(const NewMessage& input) {
 void SqliteStore::save_message_async(NewMessage input,
                                      std::function<void(Result<MessageRecord>)> done,
                                      std::function<void()> delivered) {
-  bool defer = !input.message.draft && input.recipients.size() >= kDeferredCopiesFrom;
+  bool defer = !input.message.draft && input.recipients.size() >= kDeferredCopiesFrom &&
+               pending_fanouts_.copies() < kMaxCopiesOwed;
   auto message = std::make_shared<const NewMessage>(std::move(input));
   write_async([message, defer](Connection& c) { return write_new_message(c, *message, defer); },
               [this, message, defer, done = std::move(done),

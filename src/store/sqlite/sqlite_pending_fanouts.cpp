@@ -6,6 +6,7 @@ namespace herald::sqlite {
 
 void PendingFanouts::add(Id message, std::vector<Id> recipients) {
   std::lock_guard lock(mutex_);
+  copies_ += recipients.size();
   pending_[message] = std::move(recipients);
   count_.store(static_cast<int>(pending_.size()), std::memory_order_release);
 }
@@ -13,7 +14,10 @@ void PendingFanouts::add(Id message, std::vector<Id> recipients) {
 void PendingFanouts::finish(Id message) {
   {
     std::lock_guard lock(mutex_);
-    pending_.erase(message);
+    if (auto found = pending_.find(message); found != pending_.end()) {
+      copies_ -= found->second.size();
+      pending_.erase(found);
+    }
     count_.store(static_cast<int>(pending_.size()), std::memory_order_release);
   }
   finished_.notify_all();
@@ -33,6 +37,11 @@ bool PendingFanouts::includes_user(Id user) const {
   if (empty()) return false;
   std::lock_guard lock(mutex_);
   return includes(user);
+}
+
+std::size_t PendingFanouts::copies() const {
+  std::lock_guard lock(mutex_);
+  return copies_;
 }
 
 bool PendingFanouts::includes(Id user) const {

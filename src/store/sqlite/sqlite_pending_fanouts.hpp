@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -25,6 +26,8 @@ class PendingFanouts {
   void await(Id user);
   bool empty() const;
   bool includes_user(Id user) const;
+  // The copies still owed, all sends together.
+  std::size_t copies() const;
 
  private:
   bool includes(Id user) const;  // with mutex_ held
@@ -33,6 +36,7 @@ class PendingFanouts {
   mutable std::mutex mutex_;
   std::condition_variable finished_;
   std::unordered_map<Id, std::vector<Id>> pending_;
+  std::size_t copies_ = 0;
 };
 
 }  // namespace herald::sqlite
