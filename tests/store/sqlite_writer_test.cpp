@@ -35,23 +35,28 @@ class WriterTest : public ::testing::Test {
     writer_ = std::make_unique<Writer>(std::move(connection));
   }
 
+  // Keeps the writer busy in a job until `release` is released, so that the jobs submitted
+  // meanwhile queue up and commit as one group.
+  void hold_writer(std::binary_semaphore& release) {
+    std::binary_semaphore started{0};
+    writer_->submit(
+        [&](Connection&) {
+          started.release();
+          release.acquire();
+          return true;
+        },
+        [](bool) {});
+    started.acquire();
+  }
+
   test::TempDir dir_;
   std::string path_;
   std::unique_ptr<Writer> writer_;
 };
 
 TEST_F(WriterTest, AFailedJobIsRolledBackAloneWithinItsGroup) {
-  // Hold the writer busy so that the next jobs queue up and commit as one group.
   std::binary_semaphore release{0};
-  std::binary_semaphore started{0};
-  writer_->submit(
-      [&](Connection&) {
-        started.release();
-        release.acquire();
-        return true;
-      },
-      [](bool) {});
-  started.acquire();
+  hold_writer(release);
 
   std::atomic<int> committed{0}, refused{0};
   std::atomic<int> finished{0};
@@ -130,15 +135,7 @@ TEST_F(WriterTest, FinishesQueuedJobsWhenDestroyed) {
 // at most one background job, after them.
 TEST_F(WriterTest, BackgroundJobsGoOneAGroupAfterTheOthers) {
   std::binary_semaphore release{0};
-  std::binary_semaphore started{0};
-  writer_->submit(
-      [&](Connection&) {
-        started.release();
-        release.acquire();
-        return true;
-      },
-      [](bool) {});
-  started.acquire();
+  hold_writer(release);
 
   std::mutex mutex;
   std::vector<std::string> events;
