@@ -104,6 +104,9 @@ void publish_retraction(Services& services, const RetractedBroadcast& retracted)
 
 void publish_counts(Services& services, Id user) {
   if (!services.live.has_sessions(user)) return;
+  // Copies of a large send are still being written to this user: reading the counts would wait
+  // for them, perhaps on an I/O thread. That send publishes them once they are written.
+  if (services.store.copies_pending_for(user)) return;
   auto found = services.store.find_user_with_counts(user);
   if (!found) return;
   services.live.publish_to_users(

@@ -26,7 +26,8 @@ void publish_notice(Services& services, const NoticeResult& notice);
 void publish_broadcast(Services& services, const BroadcastResult& broadcast);
 // message.retracted to every recipient of a retracted broadcast, then counts.
 void publish_retraction(Services& services, const RetractedBroadcast& retracted);
-// The caller's unread counters, to their own sessions, when they have any.
+// The caller's unread counters, to their own sessions, when they have any; not while copies of
+// a large send to them are being written (that send publishes them once they are).
 void publish_counts(Services& services, Id user);
 
 }  // namespace herald::api
