@@ -1,6 +1,7 @@
 // SqliteStore: writing messages and their copies, drafts, reading messages and threads.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -64,8 +65,11 @@ const Query kCountBroadcastReply{
 
 const Query kInsertFanout{
     "INSERT INTO mail_fanouts (message_id, recipients, title, text) VALUES (?, ?, ?, ?)"};
-const Query kSelectFanout{
-    "SELECT recipients, title, text, written FROM mail_fanouts WHERE message_id = ?"};
+const Query kSelectFanout{"SELECT title, text, written FROM mail_fanouts WHERE message_id = ?"};
+const Query kSelectFanoutRecipients{"SELECT recipients FROM mail_fanouts WHERE message_id = ?"};
+// What a copy needs of its message: its kind (for the bell item) and its time.
+const Query kSelectKindAndTime{
+    "SELECT kind, COALESCE(sent_at, created_at) FROM messages WHERE id = ?"};
 const Query kMoveFanout{"UPDATE mail_fanouts SET written = ? WHERE message_id = ?"};
 const Query kDeleteFanout{"DELETE FROM mail_fanouts WHERE message_id = ?"};
 const Query kAllFanouts{"SELECT message_id FROM mail_fanouts ORDER BY message_id"};
@@ -130,26 +134,47 @@ std::vector<Id> parse_id_array(std::string_view json) {
 }
 
 // Writes up to `slice` more of the copies a deferred send owes; returns whether some remain.
-bool write_deferred_copies(Connection& c, Id message_id, std::size_t slice) {
-  std::vector<Id> ids;
+// `recipients` is the send's list when the caller still holds it (the list of the row, in the
+// same order), or null: it is then read from the row.
+bool write_deferred_copies(Connection& c, Id message_id, std::size_t slice,
+                           const std::vector<Id>* recipients) {
   BellItem bell;
   std::size_t written = 0;
   {
     auto stmt = c.prepare(kSelectFanout);
     stmt->bind(1, message_id);
     if (!stmt->step()) return false;
-    ids = parse_id_array(stmt->column_text(0));
-    bell.title = stmt->column_text(1);
-    bell.text = stmt->column_text(2);
-    written = static_cast<std::size_t>(stmt->column_int(3));
+    bell.title = stmt->column_text(0);
+    bell.text = stmt->column_text(1);
+    written = static_cast<std::size_t>(stmt->column_int(2));
   }
+  std::vector<Id> read;
+  if (!recipients) {
+    auto stmt = c.prepare(kSelectFanoutRecipients);
+    stmt->bind(1, message_id);
+    if (stmt->step()) read = parse_id_array(stmt->column_text(0));
+    recipients = &read;
+  }
+  const std::vector<Id>& ids = *recipients;
   std::size_t first = std::min(written, ids.size());
-  std::size_t last = std::min(ids.size(), first + slice);
-  if (auto message = select_message(c, message_id); message && last > first) {
+  std::size_t last = first + std::min(slice, ids.size() - first);
+  MessageRecord message;
+  message.id = message_id;
+  TimeMs at = 0;
+  bool found = false;
+  {
+    auto stmt = c.prepare(kSelectKindAndTime);
+    stmt->bind(1, message_id);
+    if (stmt->step()) {
+      found = true;
+      message.kind = parse_kind(stmt->column_text(0)).value_or(MessageKind::mail);
+      at = stmt->column_int(1);
+    }
+  }
+  if (found && last > first) {
     std::vector<Id> part(ids.begin() + static_cast<std::ptrdiff_t>(first),
                          ids.begin() + static_cast<std::ptrdiff_t>(last));
-    insert_copies(c, *message, json_id_array(part), bell,
-                  message->sent_at.value_or(message->created_at));
+    insert_copies(c, message, json_id_array(part), bell, at);
   }
   if (last == ids.size()) {
     c.prepare(kDeleteFanout)->bind(1, message_id).run();
@@ -226,8 +251,8 @@ void SqliteStore::write_copies_async(Id message, std::shared_ptr<const std::vect
                                      std::function<void()> delivered) {
   auto more = std::make_shared<bool>(false);
   writer_->submit_background(
-      [message, more](Connection& c) {
-        *more = write_deferred_copies(c, message, kCopiesPerSlice);
+      [message, recipients, more](Connection& c) {
+        *more = write_deferred_copies(c, message, kCopiesPerSlice, recipients.get());
         return true;
       },
       [this, message, recipients, more, delivered = std::move(delivered)](bool committed) mutable {
@@ -252,9 +277,9 @@ void SqliteStore::write_unfinished_copies() {
       auto stmt = c.prepare(kAllFanouts);
       while (stmt->step()) messages.push_back(stmt->column_int(0));
     }
+    // One transaction anyway: each send's remaining copies in one go.
     for (Id message : messages) {
-      while (write_deferred_copies(c, message, kCopiesPerSlice)) {
-      }
+      write_deferred_copies(c, message, std::numeric_limits<std::size_t>::max(), nullptr);
     }
     return {};
   });
