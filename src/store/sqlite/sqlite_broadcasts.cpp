@@ -92,15 +92,14 @@ int recipient_filter_value(RecipientFilter filter) {
 Result<MessageRecord> SqliteStore::save_broadcast(const NewBroadcast& broadcast) {
   auto result = write([&](Connection& c) -> Result<MessageRecord> {
     MessageRecord m = broadcast.message;
-    insert_message(c, m, broadcast.push);
+    // The author's copy, and the recipients' share of the message: only a retraction frees
+    // that, whatever the author does with their own copy.
+    insert_message(c, m, 2, broadcast.push);
     TimeMs at = m.sent_at.value_or(m.created_at);
     std::optional<std::string> link;
     if (broadcast.link_prefix) link = *broadcast.link_prefix + std::to_string(m.id);
     if (broadcast.push && link) c.prepare(kSetPushUrl)->bind(1, *link).bind(2, m.id).run();
     insert_author_copy(c, m, Folder::sent, at);
-    // The recipients' share of the message: only a retraction frees it, whatever the author
-    // does with their own copy.
-    add_copies(c, m.id, 1);
     std::optional<Id> bell;
     if (broadcast.channels.inbox) {
       c.prepare(kInsertSharedBell)

@@ -125,6 +125,10 @@ Connection::Connection(const std::string& path, Mode mode) {
     // A send to thousands of users touches many pages in one transaction; with SQLite's default
     // 2 MiB cache they spill to the WAL mid-transaction and are read back.
     exec("PRAGMA cache_size = -65536");
+    // Each job of a group commit runs in its own SAVEPOINT, whose journal holds the original of
+    // every page the job changes. SQLite spills that journal to a temporary file past 64 KiB,
+    // which made a write(2) of every such page, several per send, for nothing that has to last.
+    exec("PRAGMA temp_store = MEMORY");
   } else {
     exec("PRAGMA query_only = ON");
     exec("PRAGMA cache_size = -8192");

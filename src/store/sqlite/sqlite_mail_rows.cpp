@@ -16,12 +16,13 @@ const Query kSelectAttachments{
 const Query kSelectEntries{
     "SELECT user_id, message_id, role, folder, origin, is_read, replied_at, sort_at"
     " FROM mailbox_entries WHERE user_id = ? AND message_id = ? ORDER BY role"};
+// The id is chosen before the insert, so that a message opening its own thread is written once.
+const Query kNextMessageId{"SELECT COALESCE(MAX(id), 0) + 1 FROM messages"};
 const Query kInsertMessage{
-    "INSERT INTO messages (kind, author_id, thread_id, parent_id, subject, body, body_html,"
+    "INSERT INTO messages (id, kind, author_id, thread_id, parent_id, subject, body, body_html,"
     " snippet, to_addresses, cc_addresses, bcc_addresses, attachment_count, is_draft, created_at,"
     " sent_at, copies, push_title, push_text, push_url)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"};
-const Query kSetThreadToSelf{"UPDATE messages SET thread_id = id WHERE id = ?"};
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 const Query kInsertAttachment{
     "INSERT INTO message_attachments (message_id, position, blob_id) VALUES (?, ?, ?)"};
 const Query kInsertAuthorEntry{
@@ -35,6 +36,11 @@ const Query kInsertBellItems{
 const Query kCountBellItems{
     "UPDATE user_counters SET notifications_unread = notifications_unread + 1"
     " WHERE user_id IN (SELECT value FROM json_each(?))"};
+const Query kInsertBellItem{
+    "INSERT INTO notifications (user_id, kind, message_id, title, text, url, is_read, created_at)"
+    " VALUES (?7, ?1, ?2, ?3, ?4, ?5, 0, ?6)"};
+const Query kCountBellItem{
+    "UPDATE user_counters SET notifications_unread = notifications_unread + 1 WHERE user_id = ?"};
 const Query kAdjustFolder{
     "INSERT INTO folder_counters (user_id, folder, total, unread) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + ?3, unread = unread + ?4"};
@@ -101,36 +107,40 @@ std::vector<MailboxEntry> select_entries(Connection& c, Id user, Id message) {
   return out;
 }
 
-void insert_message(Connection& c, MessageRecord& m, const std::optional<PushContent>& push) {
+void insert_message(Connection& c, MessageRecord& m, std::int64_t copies,
+                    const std::optional<PushContent>& push) {
+  {
+    auto next = c.prepare(kNextMessageId);
+    next->step();
+    m.id = next->column_int(0);
+  }
+  if (m.thread_id == 0) m.thread_id = m.id;
   auto stmt = c.prepare(kInsertMessage);
-  stmt->bind(1, kind_name(m.kind))
-      .bind(2, m.author_id)
-      .bind(3, m.thread_id)
-      .bind_optional_id(4, m.parent_id)
-      .bind(5, m.subject)
-      .bind(6, m.body)
-      .bind(7, m.body_html)
-      .bind(8, m.snippet)
-      .bind(9, m.addresses.to)
-      .bind(10, m.addresses.cc)
-      .bind(11, m.addresses.bcc)
-      .bind(12, static_cast<std::int64_t>(m.attachments.size()))
-      .bind(13, std::int64_t{m.draft ? 1 : 0})
-      .bind(14, m.created_at)
-      .bind_optional_id(15, m.sent_at);
+  stmt->bind(1, m.id)
+      .bind(2, kind_name(m.kind))
+      .bind(3, m.author_id)
+      .bind(4, m.thread_id)
+      .bind_optional_id(5, m.parent_id)
+      .bind(6, m.subject)
+      .bind(7, m.body)
+      .bind(8, m.body_html)
+      .bind(9, m.snippet)
+      .bind(10, m.addresses.to)
+      .bind(11, m.addresses.cc)
+      .bind(12, m.addresses.bcc)
+      .bind(13, static_cast<std::int64_t>(m.attachments.size()))
+      .bind(14, std::int64_t{m.draft ? 1 : 0})
+      .bind(15, m.created_at)
+      .bind_optional_id(16, m.sent_at)
+      .bind(17, copies);
   if (push) {
-    stmt->bind(16, push->title).bind(17, push->text).bind_optional(18, push->url);
+    stmt->bind(18, push->title).bind(19, push->text).bind_optional(20, push->url);
   } else {
-    stmt->bind_optional(16, std::nullopt)
-        .bind_optional(17, std::nullopt)
-        .bind_optional(18, std::nullopt);
+    stmt->bind_optional(18, std::nullopt)
+        .bind_optional(19, std::nullopt)
+        .bind_optional(20, std::nullopt);
   }
   stmt->run();
-  m.id = c.last_insert_rowid();
-  if (m.thread_id == 0) {
-    c.prepare(kSetThreadToSelf)->bind(1, m.id).run();
-    m.thread_id = m.id;
-  }
   insert_attachments(c, m.id, m.attachments);
 }
 
@@ -153,25 +163,33 @@ void insert_author_copy(Connection& c, const MessageRecord& m, Folder folder, Ti
       .bind(4, at)
       .run();
   adjust_folder(c, m.author_id, folder, 1, 0);
-  add_copies(c, m.id, 1);
 }
 
 void add_copies(Connection& c, Id message, std::int64_t copies) {
   c.prepare(kAddCopies)->bind(1, copies).bind(2, message).run();
 }
 
-void insert_bell_items(Connection& c, const MessageRecord& m, const std::string& user_ids_json,
+void insert_bell_items(Connection& c, const MessageRecord& m, const std::vector<Id>& users,
                        const BellItem& item, TimeMs at) {
-  c.prepare(kInsertBellItems)
-      ->bind(1, kind_name(m.kind))
-      .bind(2, m.id)
-      .bind(3, item.title)
-      .bind(4, item.text)
-      .bind_optional(5, item.url)
-      .bind(6, at)
-      .bind(7, user_ids_json)
-      .run();
-  c.prepare(kCountBellItems)->bind(1, user_ids_json).run();
+  if (users.empty()) return;
+  auto bind_item = [&](Statement& stmt) -> Statement& {
+    return stmt.bind(1, kind_name(m.kind))
+        .bind(2, m.id)
+        .bind(3, item.title)
+        .bind(4, item.text)
+        .bind_optional(5, item.url)
+        .bind(6, at);
+  };
+  if (users.size() <= kRowByRowUpTo) {
+    for (Id user : users) {
+      bind_item(*c.prepare(kInsertBellItem)).bind(7, user).run();
+      c.prepare(kCountBellItem)->bind(1, user).run();
+    }
+    return;
+  }
+  std::string ids = json_id_array(users);
+  bind_item(*c.prepare(kInsertBellItems)).bind(7, ids).run();
+  c.prepare(kCountBellItems)->bind(1, ids).run();
 }
 
 void adjust_folder(Connection& c, Id user, Folder folder, int total, int unread) {

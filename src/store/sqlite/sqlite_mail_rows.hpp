@@ -23,10 +23,12 @@ std::optional<MessageRecord> select_message(Connection& c, Id message);
 std::vector<MailboxEntry> select_entries(Connection& c, Id user, Id message);
 
 // Inserts the message (assigning its id, and its thread when 0) with its attachments and, for
-// notices and broadcasts, its push part.
-void insert_message(Connection& c, MessageRecord& m, const std::optional<PushContent>& push = {});
+// notices and broadcasts, its push part; `copies` is the number of mailbox entries that will
+// hold it, written with it so that the row is written once.
+void insert_message(Connection& c, MessageRecord& m, std::int64_t copies,
+                    const std::optional<PushContent>& push = {});
 void insert_attachments(Connection& c, Id message, const std::vector<AttachmentRef>& attachments);
-// The author's copy in `folder`, counted there.
+// The author's copy in `folder`, counted there (the message's `copies` already includes it).
 void insert_author_copy(Connection& c, const MessageRecord& m, Folder folder, TimeMs at);
 void add_copies(Connection& c, Id message, std::int64_t copies);
 
@@ -35,8 +37,8 @@ struct BellItem {
   std::string text;
   std::optional<std::string> url;
 };
-// One unread bell item of the message for each user of `user_ids_json`, counted.
-void insert_bell_items(Connection& c, const MessageRecord& m, const std::string& user_ids_json,
+// One unread bell item of the message for each of `users`, counted.
+void insert_bell_items(Connection& c, const MessageRecord& m, const std::vector<Id>& users,
                        const BellItem& item, TimeMs at);
 
 // The outbox rows of a message, queued ones due at `at`.
@@ -45,6 +47,10 @@ void insert_deliveries(Connection& c, Id message, TimeMs at,
 
 // Adds `total` and `unread` to the user's counters of `folder`.
 void adjust_folder(Connection& c, Id user, Folder folder, int total, int unread);
+
+// Up to this many users, statements that write a row per user run once for each: json_each
+// costs a virtual table and a parse of the array in every statement, more than a row does.
+inline constexpr std::size_t kRowByRowUpTo = 8;
 
 // "[1,2,3]": the argument of json_each() for statements that write one row per id.
 std::string json_id_array(const std::vector<Id>& ids);

@@ -34,6 +34,13 @@ const Query kCountInboxes{
     "INSERT INTO folder_counters (user_id, folder, total, unread)"
     " SELECT value, 'inbox', 1, 1 FROM json_each(?1) WHERE true"
     " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
+// The same for one recipient (see kRowByRowUpTo).
+const Query kInsertRecipientEntry{
+    "INSERT INTO mailbox_entries (user_id, message_id, role, folder, origin, is_read, sort_at)"
+    " VALUES (?3, ?1, 1, 'inbox', 'inbox', 0, ?2)"};
+const Query kCountInbox{
+    "INSERT INTO folder_counters (user_id, folder, total, unread) VALUES (?, 'inbox', 1, 1)"
+    " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
 const Query kMarkReplied{
     "UPDATE mailbox_entries SET replied_at = ? WHERE user_id = ? AND message_id = ? AND role = 1"};
 const Query kSelectDraft{"SELECT 1 FROM messages WHERE id = ? AND author_id = ? AND is_draft = 1"};
@@ -74,32 +81,39 @@ const Query kMoveFanout{"UPDATE mail_fanouts SET written = ? WHERE message_id = 
 const Query kDeleteFanout{"DELETE FROM mail_fanouts WHERE message_id = ?"};
 const Query kAllFanouts{"SELECT message_id FROM mail_fanouts ORDER BY message_id"};
 
-// Inbox copies, inbox counters and bell items of the users in `ids` (a JSON array).
-void insert_copies(Connection& c, const MessageRecord& message, const std::string& ids,
+// Inbox copies, inbox counters and bell items of `users`.
+void insert_copies(Connection& c, const MessageRecord& message, const std::vector<Id>& users,
                    const BellItem& bell, TimeMs at) {
-  c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
-  c.prepare(kCountInboxes)->bind(1, ids).run();
-  insert_bell_items(c, message, ids, bell, at);
+  if (users.size() <= kRowByRowUpTo) {
+    for (Id user : users) {
+      c.prepare(kInsertRecipientEntry)->bind(1, message.id).bind(2, at).bind(3, user).run();
+      c.prepare(kCountInbox)->bind(1, user).run();
+    }
+  } else {
+    std::string ids = json_id_array(users);
+    c.prepare(kInsertRecipientEntries)->bind(1, message.id).bind(2, at).bind(3, ids).run();
+    c.prepare(kCountInboxes)->bind(1, ids).run();
+  }
+  insert_bell_items(c, message, users, bell, at);
 }
 
-// Every recipient's copy, now or (defer) as a mail_fanouts row, and the reply mark. The copies
-// are counted on the message at once, so that it outlives its author's copy meanwhile.
+// Every recipient's copy, now or (defer) as a mail_fanouts row, and the reply mark. The
+// message's copy count already includes every recipient, so that it outlives its author's copy
+// while deferred copies are being written.
 void deliver(Connection& c, const MessageRecord& message, const NewMessage& delivery, TimeMs at,
              bool defer = false) {
   if (!delivery.recipients.empty()) {
-    std::string ids = json_id_array(delivery.recipients);
     if (defer) {
       c.prepare(kInsertFanout)
           ->bind(1, message.id)
-          .bind(2, ids)
+          .bind(2, json_id_array(delivery.recipients))
           .bind(3, delivery.notification_title)
           .bind(4, delivery.notification_text)
           .run();
     } else {
-      insert_copies(c, message, ids,
+      insert_copies(c, message, delivery.recipients,
                     {delivery.notification_title, delivery.notification_text, std::nullopt}, at);
     }
-    add_copies(c, message.id, static_cast<std::int64_t>(delivery.recipients.size()));
   }
   if (message.parent_id) {
     c.prepare(kMarkReplied)
@@ -174,7 +188,7 @@ bool write_deferred_copies(Connection& c, Id message_id, std::size_t slice,
   if (found && last > first) {
     std::vector<Id> part(ids.begin() + static_cast<std::ptrdiff_t>(first),
                          ids.begin() + static_cast<std::ptrdiff_t>(last));
-    insert_copies(c, message, json_id_array(part), bell, at);
+    insert_copies(c, message, part, bell, at);
   }
   if (last == ids.size()) {
     c.prepare(kDeleteFanout)->bind(1, message_id).run();
@@ -197,7 +211,9 @@ Result<MessageRecord> write_new_message(Connection& c, const NewMessage& input, 
     m.thread_id = state->column_is_null(0) ? 0 : state->column_int(0);
     first_reply = state->column_is_null(1);
   }
-  insert_message(c, m);
+  // The author's copy, and every recipient's from the start (see deliver).
+  std::int64_t copies = 1 + (m.draft ? 0 : static_cast<std::int64_t>(input.recipients.size()));
+  insert_message(c, m, copies);
   TimeMs at = m.sent_at.value_or(m.created_at);
   insert_author_copy(c, m, m.draft ? Folder::drafts : Folder::sent, at);
   if (!m.draft) deliver(c, m, input, at, defer);
@@ -306,6 +322,9 @@ Result<MessageRecord> SqliteStore::send_draft(Id author, Id message, const NewMe
       adjust_folder(c, author, Folder::sent, 1, 0);
     }
     auto sent = select_message(c, message);
+    if (!delivery.recipients.empty()) {
+      add_copies(c, message, static_cast<std::int64_t>(delivery.recipients.size()));
+    }
     deliver(c, *sent, delivery, at);
     return *sent;
   });

@@ -118,14 +118,12 @@ std::vector<UserContact> SqliteStore::contacts_of(const std::vector<Id>& users) 
 Result<MessageRecord> SqliteStore::save_notice(const NewNotice& notice) {
   auto result = write([&](Connection& c) -> Result<MessageRecord> {
     MessageRecord m = notice.message;
-    insert_message(c, m, notice.push);
+    insert_message(c, m, 1, notice.push);
     TimeMs at = m.sent_at.value_or(m.created_at);
     insert_author_copy(c, m, Folder::sent, at);
-    if (!notice.recipients.empty()) {
-      insert_bell_items(
-          c, m, json_id_array(notice.recipients),
-          {notice.notification_title, notice.notification_text, notice.notification_url}, at);
-    }
+    insert_bell_items(
+        c, m, notice.recipients,
+        {notice.notification_title, notice.notification_text, notice.notification_url}, at);
     insert_deliveries(c, m.id, at, notice.deliveries);
     return m;
   });
