@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.hpp"
+
 namespace herald::delivery {
 
 BroadcastFanout::BroadcastFanout(BroadcastStore& store, Planner planner,
@@ -57,6 +59,7 @@ bool BroadcastFanout::work_once() {
 }
 
 void BroadcastFanout::run() {
+  name_this_thread("herald-fanout");
   while (!stopping_) {
     std::uint64_t generation;
     {

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.hpp"
+
 namespace herald::delivery {
 namespace {
 
@@ -41,12 +43,18 @@ void Outbox::start() {
   stopping_ = false;
   if (factories_.email) {
     for (int i = 0; i < options_.email_workers; ++i) {
-      workers_.emplace_back([this] { run_worker(email_lane_); });
+      workers_.emplace_back([this] {
+        name_this_thread("herald-email");
+        run_worker(email_lane_);
+      });
     }
   }
   if (factories_.push) {
     for (int i = 0; i < options_.push_workers; ++i) {
-      workers_.emplace_back([this] { run_worker(push_lane_); });
+      workers_.emplace_back([this] {
+        name_this_thread("herald-push");
+        run_worker(push_lane_);
+      });
     }
   }
 }

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+
+#include "common/thread_name.hpp"
 
 namespace herald::net {
 
@@ -53,8 +56,12 @@ void IoPool::post(std::function<void()> task) {
 void IoPool::run() {
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl_->contexts.size(); ++i) {
-    threads.emplace_back([context = impl_->contexts[i].get()] { context->run(); });
+    threads.emplace_back([context = impl_->contexts[i].get(), i] {
+      name_this_thread("herald-io-" + std::to_string(i));
+      context->run();
+    });
   }
+  // The main thread keeps the process's name (what ps and pgrep show).
   impl_->contexts.front()->run();
   for (auto& thread : threads) thread.join();
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.hpp"
+
 namespace herald::sqlite {
 
 Checkpointer::Checkpointer(const std::string& path)
@@ -28,6 +30,7 @@ void Checkpointer::wal_grew(int pages) {
 }
 
 void Checkpointer::loop() {
+  name_this_thread("herald-ckpt");
   for (;;) {
     {
       std::unique_lock lock(mutex_);

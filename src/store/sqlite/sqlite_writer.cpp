@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/metrics.hpp"
+#include "common/thread_name.hpp"
 
 namespace herald::sqlite {
 namespace {
@@ -70,6 +71,7 @@ bool Writer::run(Job job) {
 }
 
 void Writer::loop() {
+  name_this_thread("herald-writer");
   std::vector<Pending> group;
   for (;;) {
     {
