@@ -85,15 +85,29 @@ bool Api::runs_on_worker(const ApiRequest& request, const RouteMatch& match) {
   return caller.ok() && services_.store.copies_pending_for(caller->user_id);
 }
 
-void Api::handle_async(const ApiRequest& request, RouteMatch match, Respond respond) {
+void Api::handle_async(const ApiRequest& request, RouteMatch match, Respond respond,
+                       Offload offload) {
   // Whatever the handler does, the transport hears back exactly once.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   Respond once = [answered, respond](std::function<ApiResponse()> build) {
     if (!answered->exchange(true)) respond(std::move(build));
   };
+  // What the handler hands over fails the same way, wherever it runs.
+  Offload guarded = [once, offload = std::move(offload),
+                     where = std::string(method_name(request.method)) + " " +
+                             request.path](std::function<void()> task) {
+    offload([once, where, task = std::move(task)] {
+      try {
+        task();
+      } catch (const std::exception& e) {
+        spdlog::error("handler failed: {}: {}", where, e.what());
+        once([] { return error_response(fail(errc::internal, "internal error")); });
+      }
+    });
+  };
   try {
     RequestContext ctx(request, std::move(match.params), services_);
-    match.route->async_handler(ctx, once);
+    match.route->async_handler(ctx, once, guarded);
   } catch (const std::exception& e) {
     spdlog::error("handler failed: {} {}: {}", method_name(request.method), request.path, e.what());
     once([] { return error_response(fail(errc::internal, "internal error")); });

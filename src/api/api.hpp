@@ -20,7 +20,8 @@ class Api {
   ApiResponse handle(const ApiRequest& request, RouteMatch match);
   // For a matched route with an asynchronous handler: starts it. `respond` is called exactly
   // once, perhaps before this returns, perhaps later from another thread; a fault becomes a 500.
-  void handle_async(const ApiRequest& request, RouteMatch match, Respond respond);
+  // `offload` moves the handler's remaining work to the worker pool.
+  void handle_async(const ApiRequest& request, RouteMatch match, Respond respond, Offload offload);
   // Whether the matched handler runs on the worker pool: worker routes, and also I/O-thread
   // routes while the caller's mailbox waits for the copies of a large send (see
   // Store::copies_pending), so that the wait never holds an I/O thread.

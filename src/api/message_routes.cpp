@@ -1,4 +1,5 @@
 // /messages: compose, read, drafts, flags, trash, restore, purge, bulk actions.
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -81,26 +82,27 @@ ApiResponse preview_body(RequestContext& ctx) {
   return json_response(200, json::object{{"html", std::move(*html)}});
 }
 
-// Checks and expands on a worker, then hands the write to the store's writer and returns; the
-// reply is built once the message is durable (see Router::add_async), and the recipients are
-// told once their copies can be read.
-void create_message(RequestContext& ctx, Respond respond) {
-  auto refuse = [&](Error error) {
-    respond([error = std::move(error)] { return error_response(error); });
-  };
-  auto caller = ctx.principal();
-  if (!caller) return refuse(caller.error());
-  auto body = parse_object(ctx.request().body);
-  if (!body) return refuse(body.error());
-  if (auto fields = allow_only(*body, {"to", "cc", "bcc", "subject", "body", "format",
-                                       "attachments", "draft", "reply_to", "forward_of"});
-      !fields) {
-    return refuse(fields.error());
+// A send whose checks are cheap (a few users, a short body, few attachments) is checked on
+// the I/O thread that read it: a hop to a worker and back costs more than its checks do. One
+// that may take long (a group or everyone to expand, many addresses, a large body to parse and
+// render) is checked on a worker, so that it never holds the other connections of its thread.
+constexpr std::size_t kQuickSendBodyBytes = 16 * 1024;
+constexpr std::size_t kQuickSendAddresses = 8;
+
+bool is_quick_send(const ComposeInput& input) {
+  auto is_user = [](const std::string& address) { return address.starts_with("user:"); };
+  std::size_t addresses = 0;
+  for (const auto* list : {&input.to, &input.cc, &input.bcc}) {
+    if (!std::all_of(list->begin(), list->end(), is_user)) return false;
+    addresses += list->size();
   }
-  std::vector<std::string> present;
-  auto input = compose_input(*body, present);
-  if (!input) return refuse(input.error());
-  Services& services = ctx.services();
+  return addresses <= kQuickSendAddresses && input.attachments.size() <= kQuickSendAddresses;
+}
+
+// Hands the checked send to the store's writer and returns; the reply is built once the message
+// is durable (see Router::add_async), and the recipients are told once their copies can be read.
+void send_message(Services& services, const Principal& caller, const ComposeInput& input,
+                  const Respond& respond) {
   // The recipients are told by whichever comes second: the reply being built on this
   // connection's thread (the usual case: the copies were in the message's own commit, and the
   // events go out before the 201, with no other thread to wake), or their copies being written
@@ -113,7 +115,7 @@ void create_message(RequestContext& ctx, Respond respond) {
   };
   auto publication = std::make_shared<Publication>();
   services.mail.compose_async(
-      *caller, *input,
+      caller, input,
       [&services, respond, publication](Result<SendResult> sent) {
         if (!sent) {
           respond([error = sent.error()] { return error_response(error); });
@@ -145,6 +147,44 @@ void create_message(RequestContext& ctx, Respond respond) {
         }
         services.post([&services, result] { publish_new_mail(services, *result); });
       });
+}
+
+// Parses and checks a send; `offload` set: on the I/O thread, which hands over what is long.
+void parse_and_send(Services& services, const Principal& caller, std::string_view text,
+                    const Respond& respond, const Offload* offload) {
+  auto refuse = [&](Error error) {
+    respond([error = std::move(error)] { return error_response(error); });
+  };
+  auto body = parse_object(text);
+  if (!body) return refuse(body.error());
+  if (auto fields = allow_only(*body, {"to", "cc", "bcc", "subject", "body", "format",
+                                       "attachments", "draft", "reply_to", "forward_of"});
+      !fields) {
+    return refuse(fields.error());
+  }
+  std::vector<std::string> present;
+  auto input = compose_input(*body, present);
+  if (!input) return refuse(input.error());
+  if (offload && !is_quick_send(*input)) {
+    return (*offload)([&services, caller, input = std::move(*input), respond] {
+      send_message(services, caller, input, respond);
+    });
+  }
+  send_message(services, caller, *input, respond);
+}
+
+void create_message(RequestContext& ctx, Respond respond, const Offload& offload) {
+  auto caller = ctx.principal();
+  if (!caller) {
+    return respond([error = caller.error()] { return error_response(error); });
+  }
+  Services& services = ctx.services();
+  if (ctx.request().body.size() > kQuickSendBodyBytes) {
+    return offload([&services, caller = *caller, text = ctx.request().body, respond] {
+      parse_and_send(services, caller, text, respond, nullptr);
+    });
+  }
+  parse_and_send(services, *caller, ctx.request().body, respond, &offload);
 }
 
 ApiResponse get_message(RequestContext& ctx) {
@@ -241,7 +281,7 @@ ApiResponse act_on_many(RequestContext& ctx) {
 
 void add_message_routes(Router& router) {
   router.add(Method::post, "/api/v1/messages/actions", Execution::worker, act_on_many);
-  router.add_async(Method::post, "/api/v1/messages", Execution::worker, create_message);
+  router.add_async(Method::post, "/api/v1/messages", Execution::io_thread, create_message);
   router.add(Method::post, "/api/v1/preview", Execution::worker, preview_body);
   router.add(Method::get, "/api/v1/messages/{id}", Execution::io_thread, get_message);
   router.add(Method::patch, "/api/v1/messages/{id}", Execution::worker, edit_draft);

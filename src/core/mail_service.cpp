@@ -266,7 +266,7 @@ void MailService::compose_async(const Principal& caller, const ComposeInput& inp
       [result, done = std::move(done)](Result<MessageRecord>&& saved) {
         if (saved.ok()) {
           result->message = std::move(*saved);
-          done(*result);
+          done(std::move(*result));
         } else {
           done(saved.error());
         }

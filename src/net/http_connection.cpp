@@ -318,19 +318,24 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
                 (*waiting)(std::move(builder));
               });
             };
-            if (match.route->execution != api::Execution::worker) {
-              api.handle_async(request, std::move(match), std::move(respond));
+            auto& workers = host_.workers();
+            if (!api.runs_on_worker(request, match)) {
+              api.handle_async(
+                  request, std::move(match), std::move(respond),
+                  [&workers](std::function<void()> task) { asio::post(workers, std::move(task)); });
               return;
             }
             // Started on a worker, which may still be unwinding the handler when the reply is
             // already back here: the handler gets its own copy of the request.
             auto copy = std::make_shared<const api::ApiRequest>(request);
-            asio::post(host_.workers(), [&api, copy, match = std::move(match),
-                                         respond = std::move(respond)]() mutable {
-              api.handle_async(*copy, std::move(match),
-                               [copy, respond](std::function<api::ApiResponse()> builder) {
-                                 respond(std::move(builder));
-                               });
+            asio::post(workers, [&api, copy, match = std::move(match),
+                                 respond = std::move(respond)]() mutable {
+              api.handle_async(
+                  *copy, std::move(match),
+                  [copy, respond](std::function<api::ApiResponse()> builder) {
+                    respond(std::move(builder));
+                  },
+                  [](std::function<void()> task) { task(); });
             });
           },
           asio::use_awaitable);

@@ -78,6 +78,44 @@ TEST_F(MailApi, GroupsExpandAtSendTime) {
   EXPECT_EQ(message(early.token, before).at("to").at(0).at("address").as_string(), group(team));
 }
 
+// A send of a few users with a short body is checked on the I/O thread that read it; a long
+// body, a group or many addresses on a worker. Each way gives the same answers.
+TEST_F(MailApi, ASendIsTheSameWhereverItIsChecked) {
+  Account author = make_account("placed");
+  Account reader = make_account("placed-reader");
+  std::string crew = make_group("placed-crew");
+  add_member(crew, reader.id);
+  std::string long_body(20000, 'x');
+  struct Case {
+    const char* name;
+    json::object body;
+  };
+  std::vector<Case> cases{
+      {"a user, a short body", {{"to", list({user(reader.id)})}, {"body", "short"}}},
+      {"a user, a long body", {{"to", list({user(reader.id)})}, {"body", long_body}}},
+      {"a group", {{"to", list({group(crew)})}, {"body", "to the crew"}}}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    json::object body = c.body;
+    body["subject"] = c.name;
+    std::string id = send_ok(author.token, body);
+    auto seen = message(reader.token, id);
+    EXPECT_EQ(seen.at("subject").as_string(), c.name);
+    EXPECT_EQ(seen.at("body").as_string(), c.body.at("body").as_string());
+  }
+  EXPECT_EQ(folder(reader.token, "inbox"), (Counts{3, 3}));
+
+  std::string unknown = user("999999");
+  for (const std::string& text :
+       {std::string("{\"to\":["), "{\"to\":[\"" + unknown + "\"],\"body\":\"" + long_body + "\"}",
+        "{\"to\":[\"" + unknown + "\"],\"body\":\"short\"}"}) {
+    auto reply = http().post("/api/v1/messages", text, author.token);
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    EXPECT_TRUE(reply.json().at("error").at("code").is_string()) << reply.body;
+  }
+  EXPECT_EQ(folder(author.token, "sent"), (Counts{3, 0}));
+}
+
 TEST_F(MailApi, ARecipientReachedTwiceGetsOneCopy) {
   Account bob = make_account("bob");
   std::string carol = make_user("carol");
