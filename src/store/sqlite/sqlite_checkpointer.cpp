@@ -5,9 +5,30 @@
 #include "common/thread_name.hpp"
 
 namespace herald::sqlite {
+namespace {
 
-Checkpointer::Checkpointer(const std::string& path)
+const Query kCheckpoint{"PRAGMA wal_checkpoint(PASSIVE)"};
+// Also waits, within the connection's busy timeout, for readers still on an old snapshot.
+const Query kCheckpointAndRestart{"PRAGMA wal_checkpoint(RESTART)"};
+// How long the writer's catch-up waits for such readers before leaving it to the next round.
+constexpr int kCatchUpWaitMs = 5;
+
+// Copies what it can of the WAL into the database; returns how many of its frames are copied.
+int checkpoint(Connection& connection, const Query& mode = kCheckpoint) {
+  try {
+    auto stmt = connection.prepare(mode);
+    if (stmt->step()) return static_cast<int>(stmt->column_int(2));  // busy, log, checkpointed
+  } catch (const std::exception& e) {
+    spdlog::warn("WAL checkpoint failed: {}", e.what());
+  }
+  return 0;
+}
+
+}  // namespace
+
+Checkpointer::Checkpointer(const std::string& path, int pages_before_checkpoint)
     : connection_(std::make_unique<Connection>(path, Connection::Mode::writer)),
+      pages_before_checkpoint_(pages_before_checkpoint),
       thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
@@ -20,13 +41,28 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::wal_grew(int pages) {
-  if (pages < kPagesBeforeCheckpoint) return;
+  wal_pages_.store(pages, std::memory_order_relaxed);
+  if (pages < pages_before_checkpoint_) return;
+  // One pass at a time; the next once the writer has caught up with this one.
+  int expected = idle;
+  if (!state_.compare_exchange_strong(expected, copying)) return;
   {
     std::lock_guard lock(mutex_);
-    if (due_) return;
     due_ = true;
   }
   wake_.notify_one();
+}
+
+void Checkpointer::catch_up(Connection& writer) {
+  if (state_.load(std::memory_order_acquire) != catch_up_due) return;
+  // The writer's next transaction starts the WAL over only if no reader is still on a snapshot
+  // that needs it: a RESTART waits for them, briefly, so that a long read delays the next
+  // round, not the writer.
+  writer.set_busy_timeout(kCatchUpWaitMs);
+  checkpoint(writer, kCheckpointAndRestart);
+  writer.set_busy_timeout(Connection::kBusyTimeoutMs);
+  rounds_.fetch_add(1, std::memory_order_relaxed);
+  state_.store(idle, std::memory_order_release);
 }
 
 void Checkpointer::loop() {
@@ -35,16 +71,25 @@ void Checkpointer::loop() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return due_ || stopping_; });
+      if (stopping_) break;
       due_ = false;
     }
-    try {
-      connection_->exec("PRAGMA wal_checkpoint(PASSIVE)");
-    } catch (const std::exception& e) {
-      spdlog::warn("WAL checkpoint failed: {}", e.what());
+    // Each pass copies what the WAL held when it began; the writer's catch-up should find
+    // little left, since it holds every commit back while it runs.
+    for (int pass = 0; pass < kMaxPasses; ++pass) {
+      int copied = checkpoint(*connection_);
+      if (wal_pages_.load(std::memory_order_relaxed) - copied <= kCatchUpFrames) break;
     }
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    // A pass that does not reach the WAL's end leaves its pages unsynced (the WAL still holds
+    // them); the catch-up, which reaches it, would then sync them all while the writer waits.
+    try {
+      connection_->sync_database_file();
+    } catch (const std::exception& e) {
+      spdlog::warn("syncing the database file failed: {}", e.what());
+    }
+    state_.store(catch_up_due, std::memory_order_release);
   }
+  checkpoint(*connection_);
 }
 
 }  // namespace herald::sqlite

@@ -1,9 +1,18 @@
-// Moves WAL checkpoints off the writer: SQLite's automatic checkpoint runs inside the commit
-// that crosses the threshold, which stalls that commit and every write grouped with it. Here the
-// writer only signals, and this thread copies the WAL back into the database on its own
-// connection (PASSIVE: it never blocks readers or the writer).
+// Keeps the WAL short without stalling commits. SQLite's automatic checkpoint runs inside the
+// commit that crosses its threshold, which stalls that commit and every write grouped with it.
+// Here the writer only signals, and this thread copies the WAL back into the database on its
+// own connection (PASSIVE: it never blocks readers or the writer).
+//
+// A background pass alone cannot let the WAL start over under a steady stream of writes: the
+// WAL restarts only when a write transaction begins with every frame copied, and the writer
+// keeps adding frames while a pass runs (without this, sustained sends grew the WAL by gigabytes).
+// So passes repeat while they have more than a few hundred frames to copy, and then the writer,
+// between two groups, copies the few it added meanwhile on its own connection; its next
+// transaction starts the WAL over (unless a reader is still on an old snapshot: then the next
+// round tries again).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -18,22 +27,37 @@ class Checkpointer {
  public:
   // 64 MiB of 4 KiB pages. A checkpoint copies the newest frame of each page in the WAL, so a
   // longer WAL folds more rewrites of the same pages (counters, the newest leaves of an index)
-  // into one copy: against SQLite's default of 1,000 pages this took the checkpoint's CPU per
-  // one-recipient send from about 15 µs to 5 µs.
+  // into one copy.
   static constexpr int kPagesBeforeCheckpoint = 16000;
 
-  explicit Checkpointer(const std::string& path);
+  // Past this many frames left after a pass, another pass runs before the writer catches up.
+  static constexpr int kCatchUpFrames = 256;
+  static constexpr int kMaxPasses = 4;
+
+  explicit Checkpointer(const std::string& path,
+                        int pages_before_checkpoint = kPagesBeforeCheckpoint);
   ~Checkpointer();  // a last checkpoint, then stop
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Called after each commit with the WAL's size in pages; cheap, never blocks on I/O.
+  // Writer thread, after each commit, with the WAL's size in pages; cheap, never blocks on I/O.
   void wal_grew(int pages);
+  // Writer thread, between groups (no transaction open): once a background pass is done, copies
+  // what the writer added since, on the writer's connection. Cheap when there is nothing to do.
+  void catch_up(Connection& writer);
+
+  // Rounds (passes followed by a catch-up) run so far.
+  int rounds() const noexcept { return rounds_.load(std::memory_order_relaxed); }
 
  private:
+  enum State : int { idle, copying, catch_up_due };
   void loop();
 
   std::unique_ptr<Connection> connection_;
+  const int pages_before_checkpoint_;
+  std::atomic<int> state_{idle};
+  std::atomic<int> wal_pages_{0};
+  std::atomic<int> rounds_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool due_ = false;

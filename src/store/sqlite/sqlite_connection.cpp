@@ -115,7 +115,7 @@ Connection::Connection(const std::string& path, Mode mode) {
     throw SqliteError(rc, "cannot open " + path + ": " + message);
   }
   sqlite3_extended_result_codes(db_, 1);
-  exec("PRAGMA busy_timeout = 10000");
+  set_busy_timeout(kBusyTimeoutMs);
   exec("PRAGMA foreign_keys = ON");
   if (mode == Mode::writer) {
     exec("PRAGMA journal_mode = WAL");
@@ -173,6 +173,19 @@ void Connection::on_wal_commit(std::function<void(int pages)>* on_commit) {
         return SQLITE_OK;
       },
       on_commit);
+}
+
+void Connection::set_busy_timeout(int milliseconds) {
+  sqlite3_busy_timeout(db_, milliseconds);
+}
+
+void Connection::sync_database_file() {
+  sqlite3_file* file = nullptr;
+  int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file);
+  if (rc != SQLITE_OK) throw_error(db_, rc);
+  if (!file || !file->pMethods) return;  // not opened yet: nothing written
+  rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK) throw SqliteError(rc, "cannot sync the database file");
 }
 
 std::int64_t Connection::changes() const noexcept {

@@ -90,6 +90,11 @@ class Connection {
   // Replaces SQLite's automatic checkpoint: `on_commit` gets the WAL's size in pages after each
   // commit, on the committing thread. `on_commit` must outlive the connection.
   void on_wal_commit(std::function<void(int pages)>* on_commit);
+  // How long a statement waits for a lock another connection holds (SQLite's busy timeout).
+  static constexpr int kBusyTimeoutMs = 10000;
+  void set_busy_timeout(int milliseconds);
+  // Flushes the database file (not the WAL) to disk through SQLite's own file handle.
+  void sync_database_file();
 
  private:
   sqlite3* db_ = nullptr;

@@ -33,7 +33,8 @@ SqliteStore::SqliteStore(const std::string& path, int reader_connections)
   checkpointer_ = std::make_unique<Checkpointer>(path);
   wal_grew_ = [this](int pages) { checkpointer_->wal_grew(pages); };
   connection->on_wal_commit(&wal_grew_);
-  writer_ = std::make_unique<Writer>(std::move(connection));
+  writer_ = std::make_unique<Writer>(std::move(connection),
+                                     [this](Connection& c) { checkpointer_->catch_up(c); });
   write_unfinished_copies();
 }
 

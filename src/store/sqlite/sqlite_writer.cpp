@@ -24,8 +24,10 @@ void run_statement(Connection& connection, const Query& query) {
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> connection)
-    : connection_(std::move(connection)), thread_([this] { loop(); }) {}
+Writer::Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups)
+    : connection_(std::move(connection)),
+      between_groups_(std::move(between_groups)),
+      thread_([this] { loop(); }) {}
 
 Writer::~Writer() {
   {
@@ -90,6 +92,7 @@ void Writer::loop() {
         background_.pop_front();
       }
     }
+    if (between_groups_) between_groups_(*connection_);
     commit_group(group);
     group.clear();
   }

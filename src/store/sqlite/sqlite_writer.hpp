@@ -28,7 +28,10 @@ class Writer {
 
   static constexpr std::size_t kMaxGroup = 512;
 
-  explicit Writer(std::unique_ptr<Connection> connection);
+  // Runs on the writer thread before each group, with no transaction open (the WAL's upkeep).
+  using BetweenGroups = std::function<void(Connection&)>;
+
+  explicit Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups = {});
   ~Writer();  // finishes every job already submitted, then stops
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -52,6 +55,7 @@ class Writer {
   void commit_group(std::vector<Pending>& group);
 
   std::unique_ptr<Connection> connection_;
+  BetweenGroups between_groups_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;
