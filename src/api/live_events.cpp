@@ -26,7 +26,8 @@ std::string alert_event(const Principal& sender, std::string_view text, TimeMs s
 }
 
 void publish_new_mail(Services& services, const SendResult& sent) {
-  if (sent.recipients.empty()) return;
+  auto online = services.live.online_among(sent.recipients);
+  if (online.empty()) return;
   const MessageRecord& message = sent.message;
   TimeMs at = message.sent_at.value_or(message.created_at);
   json::object from{{"id", id_string(message.author_id)},
@@ -37,7 +38,7 @@ void publish_new_mail(Services& services, const SendResult& sent) {
       {"subject", message.subject},       {"from", std::move(from)},
       {"created_at", format_rfc3339(at)}, {"has_attachments", !message.attachments.empty()}};
   services.live.publish_to_users(
-      sent.recipients,
+      online,
       json::serialize(json::object{{"type", "message.new"}, {"message", std::move(summary)}}));
   json::object bell{{"kind", kind_name(message.kind)},
                     {"message_id", id_string(message.id)},
@@ -45,14 +46,15 @@ void publish_new_mail(Services& services, const SendResult& sent) {
                     {"text", sent.notification_text},
                     {"url", nullptr},
                     {"created_at", format_rfc3339(at)}};
-  services.live.publish_to_users(sent.recipients,
-                                 json::serialize(json::object{{"type", "notification.new"},
-                                                              {"notification", std::move(bell)}}));
-  for (Id user : sent.recipients) publish_counts(services, user);
+  services.live.publish_to_users(
+      online, json::serialize(
+                  json::object{{"type", "notification.new"}, {"notification", std::move(bell)}}));
+  for (Id user : online) publish_counts(services, user);
 }
 
 void publish_notice(Services& services, const NoticeResult& notice) {
-  if (notice.bell_recipients.empty()) return;
+  auto online = services.live.online_among(notice.bell_recipients);
+  if (online.empty()) return;
   const MessageRecord& message = notice.message;
   json::object bell{{"kind", kind_name(message.kind)},
                     {"message_id", id_string(message.id)},
@@ -61,14 +63,16 @@ void publish_notice(Services& services, const NoticeResult& notice) {
                     {"url", notice.notification_url ? json::value(*notice.notification_url)
                                                     : json::value(nullptr)},
                     {"created_at", format_rfc3339(message.created_at)}};
-  services.live.publish_to_users(notice.bell_recipients,
-                                 json::serialize(json::object{{"type", "notification.new"},
-                                                              {"notification", std::move(bell)}}));
-  for (Id user : notice.bell_recipients) publish_counts(services, user);
+  services.live.publish_to_users(
+      online, json::serialize(
+                  json::object{{"type", "notification.new"}, {"notification", std::move(bell)}}));
+  for (Id user : online) publish_counts(services, user);
 }
 
 void publish_broadcast(Services& services, const BroadcastResult& broadcast) {
-  if (!broadcast.channels.inbox || broadcast.recipients.empty()) return;
+  if (!broadcast.channels.inbox) return;
+  auto online = services.live.online_among(broadcast.recipients);
+  if (online.empty()) return;
   const MessageRecord& message = broadcast.message;
   TimeMs at = message.sent_at.value_or(message.created_at);
   json::object from{{"id", id_string(message.author_id)},
@@ -78,7 +82,7 @@ void publish_broadcast(Services& services, const BroadcastResult& broadcast) {
                        {"subject", message.subject},       {"from", std::move(from)},
                        {"created_at", format_rfc3339(at)}, {"has_attachments", false}};
   services.live.publish_to_users(
-      broadcast.recipients,
+      online,
       json::serialize(json::object{{"type", "message.new"}, {"message", std::move(summary)}}));
   json::object bell{{"kind", kind_name(message.kind)},
                     {"message_id", id_string(message.id)},
@@ -86,20 +90,21 @@ void publish_broadcast(Services& services, const BroadcastResult& broadcast) {
                     {"text", broadcast.notification_text},
                     {"url", broadcast.link ? json::value(*broadcast.link) : json::value(nullptr)},
                     {"created_at", format_rfc3339(at)}};
-  services.live.publish_to_users(broadcast.recipients,
-                                 json::serialize(json::object{{"type", "notification.new"},
-                                                              {"notification", std::move(bell)}}));
-  for (Id user : broadcast.recipients) publish_counts(services, user);
+  services.live.publish_to_users(
+      online, json::serialize(
+                  json::object{{"type", "notification.new"}, {"notification", std::move(bell)}}));
+  for (Id user : online) publish_counts(services, user);
 }
 
 void publish_retraction(Services& services, const RetractedBroadcast& retracted) {
+  auto online = services.live.online_among(retracted.recipients);
+  if (online.empty()) return;
   services.live.publish_to_users(
-      retracted.recipients,
-      json::serialize(
-          json::object{{"type", "message.retracted"},
-                       {"message", json::object{{"id", id_string(retracted.message_id)},
-                                                {"kind", kind_name(MessageKind::broadcast)}}}}));
-  for (Id user : retracted.recipients) publish_counts(services, user);
+      online, json::serialize(json::object{
+                  {"type", "message.retracted"},
+                  {"message", json::object{{"id", id_string(retracted.message_id)},
+                                           {"kind", kind_name(MessageKind::broadcast)}}}}));
+  for (Id user : online) publish_counts(services, user);
 }
 
 void publish_counts(Services& services, Id user) {

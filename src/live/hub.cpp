@@ -171,6 +171,25 @@ bool Hub::Impl::has_sessions(Id user) const {
   return sessions_per_user_.contains(user);
 }
 
+std::vector<Id> Hub::Impl::online_among(std::vector<Id> users) const {
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  std::lock_guard lock(mutex_);
+  if (sessions_per_user_.empty()) return {};
+  // Walk the shorter side: a broadcast to 100,000 people with a few hundred online looks up
+  // the few hundred.
+  if (sessions_per_user_.size() < users.size()) {
+    std::vector<Id> online;
+    for (const auto& [user, count] : sessions_per_user_) {
+      if (std::binary_search(users.begin(), users.end(), user)) online.push_back(user);
+    }
+    std::sort(online.begin(), online.end());
+    return online;
+  }
+  std::erase_if(users, [this](Id user) { return !sessions_per_user_.contains(user); });
+  return users;
+}
+
 std::size_t Hub::Impl::size() const {
   std::lock_guard lock(mutex_);
   return open_.size();
@@ -259,6 +278,10 @@ std::vector<SessionSnapshot> Hub::list(std::string_view user, std::string_view a
 
 bool Hub::has_sessions(Id user) const {
   return impl_->has_sessions(user);
+}
+
+std::vector<Id> Hub::online_among(std::vector<Id> users) const {
+  return impl_->online_among(std::move(users));
 }
 
 std::size_t Hub::size() const {

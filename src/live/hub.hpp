@@ -87,6 +87,9 @@ class Hub {
   std::vector<SessionSnapshot> list(std::string_view user, std::string_view after_id,
                                     std::size_t limit) const;
   bool has_sessions(Id user) const;
+  // Those of `users` with a session open on this node, in id order: what a publisher needs to
+  // build an event for at all (most recipients of most sends are not online).
+  std::vector<Id> online_among(std::vector<Id> users) const;
   std::size_t size() const;
 
   class Impl;

@@ -44,6 +44,7 @@ class Hub::Impl {
   std::vector<SessionSnapshot> list(std::string_view user, std::string_view after_id,
                                     std::size_t limit) const;
   bool has_sessions(Id user) const;
+  std::vector<Id> online_among(std::vector<Id> users) const;
   std::size_t size() const;
   void set_authenticator(HelloAuthenticator authenticator);
 

@@ -45,6 +45,8 @@ class Store : public MailStore, public DeviceStore, public OutboxStore, public B
   virtual Result<User> update_user(Id id, const UserPatch& patch) = 0;
   virtual Result<void> delete_user(Id id) = 0;  // also revokes tokens and memberships
   virtual std::int64_t count_users() = 0;
+  // Reads from the store itself, past any cache; throws when it cannot (GET /healthz).
+  virtual void check_readable() = 0;
 
   // Groups and membership.
   virtual Result<Group> create_group(const NewGroup& group) = 0;  // conflict: name taken

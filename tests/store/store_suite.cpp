@@ -81,12 +81,14 @@ TEST_P(StoreSuite, UpdatesUsersAndKeepsOneAdmin) {
   EXPECT_EQ(demoted.error().code, errc::conflict);
 
   User other = make_user("second", Role::admin);
+  ASSERT_TRUE(store_->find_user(admin.id));  // read once, so that a cached record must go
   auto renamed = store_->update_user(
       admin.id, {std::string("Root"), std::optional<std::string>("r@example.org"), Role::user,
                  std::string("new-hash")});
   ASSERT_TRUE(renamed.ok());
   EXPECT_EQ(renamed->display_name, "Root");
   EXPECT_EQ(renamed->role, Role::user);
+  EXPECT_EQ(store_->find_user(admin.id)->display_name, "Root");
   EXPECT_EQ(store_->find_credentials("root")->password_hash, "new-hash");
   auto cleared = store_->update_user(
       admin.id, {std::nullopt, std::optional<std::string>(), std::nullopt, std::nullopt});
@@ -105,6 +107,7 @@ TEST_P(StoreSuite, DeletingAUserRevokesTokensAndMemberships) {
   Sha256 token = sha256("leaver-token");
   ASSERT_TRUE(store_->insert_token({token, leaver.id, 1, 4'000'000'000'000}).ok());
 
+  ASSERT_TRUE(store_->find_user(leaver.id));
   ASSERT_TRUE(store_->delete_user(leaver.id).ok());
   EXPECT_FALSE(store_->find_user(leaver.id));
   EXPECT_FALSE(store_->find_credentials("leaver"));

@@ -27,6 +27,7 @@ class SqliteStore final : public Store {
   Result<User> update_user(Id id, const UserPatch& patch) override;
   Result<void> delete_user(Id id) override;
   std::int64_t count_users() override;
+  void check_readable() override;
 
   Result<Group> create_group(const NewGroup& group) override;
   std::optional<Group> find_group(Id id) override;
@@ -127,6 +128,7 @@ class SqliteStore final : public Store {
   void write_unfinished_copies();
 
   UserMirror user_mirror_;          // user records and unread counters for GET /me
+  UserRecords user_records_;        // user records for sends and views
   PendingFanouts pending_fanouts_;  // sends whose copies are being written
   std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(int)> wal_grew_;

@@ -1,8 +1,8 @@
-// An in-memory mirror of each user's record and unread counters, so that GET /me needs no
-// SQLite read transaction. Exact because this process is the database's only writer: every
-// write that changes a user or their counters drops the user's entry after it commits.
-// A read that raced with such a write cannot put back what it read: each shard counts its
-// invalidations, and an entry read before one is not stored.
+// In-memory mirrors of what the store knows of each user, so that the hottest reads (GET /me,
+// the author and recipients of a send) need no SQLite read transaction. Exact because this
+// process is the database's only writer: every write that changes what a mirror holds drops the
+// user's entry after it commits. A read that raced with such a write cannot put back what it
+// read: each shard counts its invalidations, and an entry read before one is not stored.
 #pragma once
 
 #include <array>
@@ -17,17 +17,60 @@
 
 namespace herald::sqlite {
 
-class UserMirror {
+template <class V>
+class Mirror {
  public:
-  using Value = std::pair<User, UnreadCounts>;
+  using Value = V;
 
-  std::optional<Value> find(Id user) const;
+  std::optional<Value> find(Id user) const {
+    Shard& shard = shard_of(user);
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.values.find(user);
+    if (it == shard.values.end()) return std::nullopt;
+    return it->second;
+  }
+
   // The shard's generation, to pass to put() with a value read after this call.
-  std::uint64_t generation(Id user) const;
-  void put(Id user, const Value& value, std::uint64_t generation_before_read);
-  void invalidate(Id user);
-  void invalidate(const std::vector<Id>& users);
-  void clear();
+  std::uint64_t generation(Id user) const {
+    Shard& shard = shard_of(user);
+    std::lock_guard lock(shard.mutex);
+    return shard.generation;
+  }
+
+  void put(Id user, const Value& value, std::uint64_t generation_before_read) {
+    Shard& shard = shard_of(user);
+    std::lock_guard lock(shard.mutex);
+    if (shard.generation != generation_before_read) return;  // a write may have overtaken it
+    if (shard.values.size() >= kMaxPerShard) shard.values.clear();
+    shard.values[user] = value;
+  }
+
+  void invalidate(Id user) {
+    Shard& shard = shard_of(user);
+    std::lock_guard lock(shard.mutex);
+    ++shard.generation;
+    shard.values.erase(user);
+  }
+
+  void invalidate(const std::vector<Id>& users) {
+    for (Shard& shard : shards_) {
+      std::lock_guard lock(shard.mutex);
+      ++shard.generation;
+    }
+    for (Id user : users) {
+      Shard& shard = shard_of(user);
+      std::lock_guard lock(shard.mutex);
+      shard.values.erase(user);
+    }
+  }
+
+  void clear() {
+    for (Shard& shard : shards_) {
+      std::lock_guard lock(shard.mutex);
+      ++shard.generation;
+      shard.values.clear();
+    }
+  }
 
  private:
   struct Shard {
@@ -41,5 +84,11 @@ class UserMirror {
 
   mutable std::array<Shard, kShards> shards_;
 };
+
+// A user's record and unread counters (GET /me, the live `counts`): dropped by every write that
+// changes the user or their counters.
+using UserMirror = Mirror<std::pair<User, UnreadCounts>>;
+// A user's record alone (who a send is from and to): dropped only by edits and deletion.
+using UserRecords = Mirror<User>;
 
 }  // namespace herald::sqlite

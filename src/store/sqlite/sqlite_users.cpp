@@ -37,6 +37,7 @@ const Query kDecrementGroupsOfUser{
     " WHERE id IN (SELECT group_id FROM group_members WHERE user_id = ?)"};
 const Query kDeleteUserMemberships{"DELETE FROM group_members WHERE user_id = ?"};
 const Query kCountUsers{"SELECT COUNT(*) FROM users WHERE deleted_at IS NULL"};
+const Query kFirstUser{"SELECT id FROM users ORDER BY id LIMIT 1"};
 
 std::optional<User> select_user(Connection& c, Id id) {
   auto stmt = c.prepare(kSelectUser);
@@ -90,7 +91,11 @@ Result<User> SqliteStore::create_user(const NewUser& user) {
 }
 
 std::optional<User> SqliteStore::find_user(Id id) {
-  return read([&](Connection& c) { return select_user(c, id); });
+  if (auto known = user_records_.find(id)) return known;
+  std::uint64_t generation = user_records_.generation(id);
+  auto found = read([&](Connection& c) { return select_user(c, id); });
+  if (found) user_records_.put(id, *found, generation);
+  return found;
 }
 
 std::optional<UserCredentials> SqliteStore::find_credentials(std::string_view username) {
@@ -144,6 +149,7 @@ Result<User> SqliteStore::update_user(Id id, const UserPatch& patch) {
     if (patch.password_hash) c.prepare(kDeleteUserTokens)->bind(1, id).run();
     return updated;
   });
+  user_records_.invalidate(id);
   user_mirror_.invalidate(id);
   return result;
 }
@@ -161,8 +167,13 @@ Result<void> SqliteStore::delete_user(Id id) {
     c.prepare(kDeleteUserMemberships)->bind(1, id).run();
     return {};
   });
+  user_records_.invalidate(id);
   user_mirror_.invalidate(id);
   return result;
+}
+
+void SqliteStore::check_readable() {
+  read([&](Connection& c) { c.prepare(kFirstUser)->step(); });
 }
 
 std::int64_t SqliteStore::count_users() {
