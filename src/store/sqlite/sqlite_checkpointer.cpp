@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_checkpointer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "common/thread_name.hpp"
@@ -12,6 +15,23 @@ const Query kCheckpoint{"PRAGMA wal_checkpoint(PASSIVE)"};
 const Query kCheckpointAndRestart{"PRAGMA wal_checkpoint(RESTART)"};
 // How long the writer's catch-up waits for such readers before leaving it to the next round.
 constexpr int kCatchUpWaitMs = 5;
+
+// Writes the database file's dirty pages back a window at a time, each waited for, before the
+// sync: one sync of tens of megabytes queued every commit's WAL sync behind it (p99 of sends at
+// 2,000/s 7-9 ms against 5-6 ms written back this way). Linux's sync_file_range; the sync after
+// it is what makes the pages durable.
+void write_back_gradually(const std::string& path) {
+  constexpr off_t kWindow = 2 << 20;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  for (off_t at = 0; at < size; at += kWindow) {
+    ::sync_file_range(
+        fd, at, kWindow,
+        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  }
+  ::close(fd);
+}
 
 // Copies what it can of the WAL into the database; returns how many of its frames are copied.
 int checkpoint(Connection& connection, const Query& mode = kCheckpoint) {
@@ -28,6 +48,7 @@ int checkpoint(Connection& connection, const Query& mode = kCheckpoint) {
 
 Checkpointer::Checkpointer(const std::string& path, int pages_before_checkpoint)
     : connection_(std::make_unique<Connection>(path, Connection::Mode::writer)),
+      path_(path),
       pages_before_checkpoint_(pages_before_checkpoint),
       thread_([this] { loop(); }) {}
 
@@ -82,6 +103,7 @@ void Checkpointer::loop() {
     }
     // A pass that does not reach the WAL's end leaves its pages unsynced (the WAL still holds
     // them); the catch-up, which reaches it, would then sync them all while the writer waits.
+    write_back_gradually(path_);
     try {
       connection_->sync_database_file();
     } catch (const std::exception& e) {

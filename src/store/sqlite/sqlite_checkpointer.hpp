@@ -54,6 +54,7 @@ class Checkpointer {
   void loop();
 
   std::unique_ptr<Connection> connection_;
+  const std::string path_;
   const int pages_before_checkpoint_;
   std::atomic<int> state_{idle};
   std::atomic<int> wal_pages_{0};
