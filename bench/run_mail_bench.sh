@@ -22,6 +22,7 @@ trap 'exit 130' INT TERM
 
 echo "== sends (store: 12,000 users, a group of 10,000)"
 "$generator" --data "$work/small" --users 12000 --entries 0 --group-size 10000 > /dev/null
+sync  # the generator writes without syncing: its pages go to disk now, not during the runs
 start_herald "$work/small"
 admin=$(token_for admin)
 one='{"to":["user:{n}"],"subject":"Hello","body":"A short message."}'
@@ -57,6 +58,7 @@ stop_herald
 
 echo "== reads on a store of $entries mailbox entries (100,000 users)"
 "$generator" --data "$work/large" --users 100000 --entries "$entries" --group-size 10000 | tail -1
+sync
 start_herald "$work/large"
 reader=$(token_for user77)
 curl -s "127.0.0.1:$port/api/v1/folders" -H "Authorization: Bearer $reader" | jq -c '.items[0]'
