@@ -131,7 +131,7 @@ Connection::Connection(const std::string& path, Mode mode) {
     exec("PRAGMA temp_store = MEMORY");
   } else {
     exec("PRAGMA query_only = ON");
-    exec("PRAGMA cache_size = -65536");
+    exec("PRAGMA cache_size = -8192");
   }
   // No memory map: in WAL mode a connection that sees another's commit unmaps the whole file
   // and maps it again, and each unmap flushes the TLBs of every core; under a steady stream of
