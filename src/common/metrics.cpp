@@ -59,7 +59,12 @@ std::string Metrics::render_prometheus() const {
   counter(out, "herald_store_write_failures_total", "Write operations that were rolled back.",
           store_write_failures.load(std::memory_order_relaxed));
   store_commit_seconds.render(out, "herald_store_commit_duration_seconds",
-                              "Time to run and commit one group of writes.");
+                              "Time to run and commit one group of writes, before its sync.");
+  store_sync_seconds.render(out, "herald_store_sync_duration_seconds",
+                            "Time to flush the WAL for the groups committed meanwhile.");
+  store_catch_up_seconds.render(out, "herald_store_wal_catch_up_seconds",
+                                "Time the writer spends copying the WAL's last frames so that "
+                                "it can start over.");
   counter(out, "herald_logins_succeeded_total", "Successful logins.",
           logins_succeeded.load(std::memory_order_relaxed));
   counter(out, "herald_logins_failed_total", "Logins refused for bad credentials.",

@@ -35,6 +35,8 @@ struct Metrics {
   std::atomic<std::uint64_t> store_writes{0};
   std::atomic<std::uint64_t> store_write_failures{0};
   Histogram store_commit_seconds;
+  Histogram store_sync_seconds;      // one fdatasync of the WAL, for the commits since the last
+  Histogram store_catch_up_seconds;  // the writer held back while the WAL starts over
 
   // Auth.
   std::atomic<std::uint64_t> logins_succeeded{0};

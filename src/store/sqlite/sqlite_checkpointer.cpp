@@ -3,8 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
+#include "common/metrics.hpp"
 #include "common/thread_name.hpp"
 
 namespace herald::sqlite {
@@ -14,23 +19,27 @@ const Query kCheckpoint{"PRAGMA wal_checkpoint(PASSIVE)"};
 // Also waits, within the connection's busy timeout, for readers still on an old snapshot.
 const Query kCheckpointAndRestart{"PRAGMA wal_checkpoint(RESTART)"};
 // How long the writer's catch-up waits for such readers before leaving it to the next round.
-constexpr int kCatchUpWaitMs = 5;
+constexpr int kCatchUpWaitMs = 10;
+// Write-back pauses, in multiples of each window's write time.
+constexpr int kFirstPassPause = 3;
+constexpr int kLaterPassPause = 1;
 
-// Writes the database file's dirty pages back a window at a time, each waited for, before the
-// sync: one sync of tens of megabytes queued every commit's WAL sync behind it (p99 of sends at
-// 2,000/s 7-9 ms against 5-6 ms written back this way). Linux's sync_file_range; the sync after
-// it is what makes the pages durable.
-void write_back_gradually(const std::string& path) {
-  constexpr off_t kWindow = 2 << 20;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// Writes the database file's dirty pages back a window at a time before the sync, pausing
+// after each window `pause` times as long as its write took. Those writes and the commits' WAL
+// flushes share the disk: written back at once, tens of megabytes of pages made every flush
+// behind them wait. Linux's sync_file_range; the sync after it is what makes them durable.
+void write_back_gradually(int fd, int pause) {
+  constexpr off_t kWindow = 1 << 20;
   if (fd < 0) return;
   off_t size = ::lseek(fd, 0, SEEK_END);
   for (off_t at = 0; at < size; at += kWindow) {
+    auto began = std::chrono::steady_clock::now();
     ::sync_file_range(
         fd, at, kWindow,
         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    auto took = std::chrono::steady_clock::now() - began;
+    if (took > std::chrono::microseconds(50)) std::this_thread::sleep_for(took * pause);
   }
-  ::close(fd);
 }
 
 // Copies what it can of the WAL into the database; returns how many of its frames are copied.
@@ -46,9 +55,11 @@ int checkpoint(Connection& connection, const Query& mode = kCheckpoint) {
 
 }  // namespace
 
-Checkpointer::Checkpointer(const std::string& path, int pages_before_checkpoint)
+Checkpointer::Checkpointer(const std::string& path, int pages_before_checkpoint,
+                           ReaderPool* readers)
     : connection_(std::make_unique<Connection>(path, Connection::Mode::writer)),
-      path_(path),
+      database_fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)),
+      readers_(readers),
       pages_before_checkpoint_(pages_before_checkpoint),
       thread_([this] { loop(); }) {}
 
@@ -59,6 +70,7 @@ Checkpointer::~Checkpointer() {
   }
   wake_.notify_one();
   thread_.join();
+  if (database_fd_ >= 0) ::close(database_fd_);
 }
 
 void Checkpointer::wal_grew(int pages) {
@@ -76,12 +88,24 @@ void Checkpointer::wal_grew(int pages) {
 
 void Checkpointer::catch_up(Connection& writer) {
   if (state_.load(std::memory_order_acquire) != catch_up_due) return;
-  // The writer's next transaction starts the WAL over only if no reader is still on a snapshot
-  // that needs it: a RESTART waits for them, briefly, so that a long read delays the next
-  // round, not the writer.
-  writer.set_busy_timeout(kCatchUpWaitMs);
-  checkpoint(writer, kCheckpointAndRestart);
-  writer.set_busy_timeout(Connection::kBusyTimeoutMs);
+  auto started = std::chrono::steady_clock::now();
+  {
+    // The writer's next transaction starts the WAL over only if no reader is still on a
+    // snapshot that needs it. Reads that begin from now on would take such snapshots, one
+    // after another, so they wait; a RESTART waits, briefly, for those under way, so that a
+    // long read delays the next round, not the writer.
+    std::optional<ReaderPool::Pause> pause;
+    if (readers_) pause.emplace(*readers_);
+    writer.set_busy_timeout(kCatchUpWaitMs);
+    // The writer leaves its commits' flushes to its syncer; a checkpoint must sync the WAL
+    // before it copies frames and the database before the WAL may be overwritten.
+    writer.set_syncs(true);
+    checkpoint(writer, kCheckpointAndRestart);
+    writer.set_syncs(false);
+    writer.set_busy_timeout(Connection::kBusyTimeoutMs);
+  }
+  metrics().store_catch_up_seconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   rounds_.fetch_add(1, std::memory_order_relaxed);
   state_.store(idle, std::memory_order_release);
 }
@@ -95,19 +119,19 @@ void Checkpointer::loop() {
       if (stopping_) break;
       due_ = false;
     }
-    // Each pass copies what the WAL held when it began; the writer's catch-up should find
-    // little left, since it holds every commit back while it runs.
+    // Each pass copies what the WAL held when it began, and syncs it; passes repeat until the
+    // writer's catch-up, which holds every commit back while it runs, has little left to copy.
     for (int pass = 0; pass < kMaxPasses; ++pass) {
       int copied = checkpoint(*connection_);
+      // The first pass copies most of a round's pages; the later ones, copying what was added
+      // meanwhile, are paced more lightly so that they converge.
+      write_back_gradually(database_fd_, pass == 0 ? kFirstPassPause : kLaterPassPause);
+      try {
+        connection_->sync_database_file();
+      } catch (const std::exception& e) {
+        spdlog::warn("syncing the database file failed: {}", e.what());
+      }
       if (wal_pages_.load(std::memory_order_relaxed) - copied <= kCatchUpFrames) break;
-    }
-    // A pass that does not reach the WAL's end leaves its pages unsynced (the WAL still holds
-    // them); the catch-up, which reaches it, would then sync them all while the writer waits.
-    write_back_gradually(path_);
-    try {
-      connection_->sync_database_file();
-    } catch (const std::exception& e) {
-      spdlog::warn("syncing the database file failed: {}", e.what());
     }
     state_.store(catch_up_due, std::memory_order_release);
   }

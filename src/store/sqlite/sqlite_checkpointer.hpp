@@ -6,10 +6,10 @@
 // A background pass alone cannot let the WAL start over under a steady stream of writes: the
 // WAL restarts only when a write transaction begins with every frame copied, and the writer
 // keeps adding frames while a pass runs (without this, sustained sends grew the WAL by gigabytes).
-// So passes repeat while they have more than a few hundred frames to copy, and then the writer,
-// between two groups, copies the few it added meanwhile on its own connection; its next
-// transaction starts the WAL over (unless a reader is still on an old snapshot: then the next
-// round tries again).
+// So passes repeat, each written back gradually and synced, until fewer than a few hundred
+// frames were added during the last one, and then the writer, between two groups, copies the
+// few it added meanwhile on its own connection; its next transaction starts the WAL over
+// (unless a reader is still on an old snapshot: then the next round tries again).
 #pragma once
 
 #include <atomic>
@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_reader_pool.hpp"
 
 namespace herald::sqlite {
 
@@ -30,12 +31,14 @@ class Checkpointer {
   // into one copy.
   static constexpr int kPagesBeforeCheckpoint = 16000;
 
-  // Past this many frames left after a pass, another pass runs before the writer catches up.
-  static constexpr int kCatchUpFrames = 256;
-  static constexpr int kMaxPasses = 4;
+  // Past this many frames added during a pass, another pass runs before the writer catches up.
+  static constexpr int kCatchUpFrames = 128;
+  static constexpr int kMaxPasses = 8;
 
+  // `readers`, if given, is paused while the writer catches up (see catch_up).
   explicit Checkpointer(const std::string& path,
-                        int pages_before_checkpoint = kPagesBeforeCheckpoint);
+                        int pages_before_checkpoint = kPagesBeforeCheckpoint,
+                        ReaderPool* readers = nullptr);
   ~Checkpointer();  // a last checkpoint, then stop
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -44,6 +47,9 @@ class Checkpointer {
   void wal_grew(int pages);
   // Writer thread, between groups (no transaction open): once a background pass is done, copies
   // what the writer added since, on the writer's connection. Cheap when there is nothing to do.
+  // The WAL can start over only once no reader is on a snapshot that needs it; under a steady
+  // stream of reads there is always one, so new reads wait while this runs (a few milliseconds)
+  // and only those already under way are waited for.
   void catch_up(Connection& writer);
 
   // Rounds (passes followed by a catch-up) run so far.
@@ -54,7 +60,10 @@ class Checkpointer {
   void loop();
 
   std::unique_ptr<Connection> connection_;
-  const std::string path_;
+  // The database file, for write-back, open as long as this: closing a descriptor of a file
+  // drops every POSIX lock the process holds on it, SQLite's included.
+  const int database_fd_;
+  ReaderPool* const readers_;
   const int pages_before_checkpoint_;
   std::atomic<int> state_{idle};
   std::atomic<int> wal_pages_{0};

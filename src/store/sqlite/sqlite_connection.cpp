@@ -119,8 +119,9 @@ Connection::Connection(const std::string& path, Mode mode) {
   exec("PRAGMA foreign_keys = ON");
   if (mode == Mode::writer) {
     exec("PRAGMA journal_mode = WAL");
-    // FULL: each commit fsyncs the WAL, so an acknowledged write survives power loss, not only
-    // a crash of the process. Group commit amortises the fsync over concurrent writers.
+    // FULL: each commit and checkpoint syncs, so an acknowledged write survives power loss, not
+    // only a crash of the process. The store's Writer turns it off for its own commits and
+    // flushes the WAL itself (WalSyncer) before it acknowledges them.
     exec("PRAGMA synchronous = FULL");
     // A send to thousands of users touches many pages in one transaction; with SQLite's default
     // 2 MiB cache they spill to the WAL mid-transaction and are read back.
@@ -177,6 +178,16 @@ void Connection::on_wal_commit(std::function<void(int pages)>* on_commit) {
 
 void Connection::set_busy_timeout(int milliseconds) {
   sqlite3_busy_timeout(db_, milliseconds);
+}
+
+std::string Connection::wal_path() const {
+  return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
+}
+
+void Connection::set_syncs(bool syncs) {
+  static const Query kFull{"PRAGMA synchronous = FULL"};
+  static const Query kOff{"PRAGMA synchronous = OFF"};
+  prepare(syncs ? kFull : kOff)->run();
 }
 
 void Connection::sync_database_file() {

@@ -93,6 +93,10 @@ class Connection {
   // How long a statement waits for a lock another connection holds (SQLite's busy timeout).
   static constexpr int kBusyTimeoutMs = 10000;
   void set_busy_timeout(int milliseconds);
+  // The WAL file's path (it exists once a WAL-mode connection has read or written).
+  std::string wal_path() const;
+  // Whether commits and checkpoints on this connection sync the disk (synchronous FULL or OFF).
+  void set_syncs(bool syncs);
   // Flushes the database file (not the WAL) to disk through SQLite's own file handle.
   void sync_database_file();
 

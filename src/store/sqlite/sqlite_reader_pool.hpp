@@ -1,6 +1,7 @@
 // A pool of read-only SQLite connections. In WAL mode readers never wait for the writer.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,18 @@ class ReaderPool {
     std::unique_ptr<Connection> connection_;
   };
 
+  // While one is held, lease() waits: reads already leased go on, no new one starts.
+  class Pause {
+   public:
+    explicit Pause(ReaderPool& pool);
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+    ~Pause();
+
+   private:
+    ReaderPool& pool_;
+  };
+
   // Keeps up to `idle_limit` idle connections; opens more on demand when all are busy.
   ReaderPool(std::string path, std::size_t idle_limit);
   Lease lease();
@@ -38,6 +51,8 @@ class ReaderPool {
   std::string path_;
   std::size_t idle_limit_;
   std::mutex mutex_;
+  std::condition_variable resumed_;
+  int pauses_ = 0;
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 

@@ -30,7 +30,8 @@ SqliteStore::SqliteStore(const std::string& path, int reader_connections)
     : readers_(path, static_cast<std::size_t>(reader_connections)) {
   auto connection = std::make_unique<Connection>(path, Connection::Mode::writer);
   migrate(*connection);
-  checkpointer_ = std::make_unique<Checkpointer>(path);
+  checkpointer_ =
+      std::make_unique<Checkpointer>(path, Checkpointer::kPagesBeforeCheckpoint, &readers_);
   wal_grew_ = [this](int pages) { checkpointer_->wal_grew(pages); };
   connection->on_wal_commit(&wal_grew_);
   writer_ = std::make_unique<Writer>(std::move(connection),

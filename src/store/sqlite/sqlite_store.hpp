@@ -110,7 +110,8 @@ class SqliteStore final : public Store {
   // becomes errc::conflict; a job whose result is an error is rolled back.
   template <class F>
   auto write(F&& fn) -> decltype(fn(std::declval<Connection&>()));
-  // `write` without waiting: `done` gets fn's result on the writer thread after the commit.
+  // `write` without waiting: `done` gets fn's result on the writer's syncer thread once the
+  // commit is durable.
   template <class F, class Done>
   void write_async(F fn, Done done);
 
@@ -130,10 +131,10 @@ class SqliteStore final : public Store {
   UserMirror user_mirror_;          // user records and unread counters for GET /me
   UserRecords user_records_;        // user records for sends and views
   PendingFanouts pending_fanouts_;  // sends whose copies are being written
+  ReaderPool readers_;              // outlives the checkpointer, which pauses it
   std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(int)> wal_grew_;
   std::unique_ptr<Writer> writer_;  // destroyed first: its last commits may still signal
-  ReaderPool readers_;
 };
 
 // Reads the user columns selected by kUserColumns starting at column `first`.

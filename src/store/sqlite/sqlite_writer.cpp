@@ -1,6 +1,9 @@
 #include "store/sqlite/sqlite_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -22,11 +25,19 @@ void run_statement(Connection& connection, const Query& query) {
   connection.prepare(query)->run();
 }
 
+// The connection's commits leave the flush to the syncer.
+std::unique_ptr<Connection> without_syncs(std::unique_ptr<Connection> connection) {
+  connection->set_syncs(false);
+  return connection;
+}
+
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups)
-    : connection_(std::move(connection)),
+Writer::Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups,
+               std::function<void()> before_flush)
+    : connection_(without_syncs(std::move(connection))),
       between_groups_(std::move(between_groups)),
+      syncer_(connection_->wal_path(), std::move(before_flush)),
       thread_([this] { loop(); }) {}
 
 Writer::~Writer() {
@@ -74,48 +85,84 @@ bool Writer::run(Job job) {
 
 void Writer::loop() {
   name_this_thread("herald-writer");
-  std::vector<Pending> group;
+  Group group;
+  std::vector<Pending> arrived;
   for (;;) {
+    bool flush_idle = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !background_.empty(); });
-      if (queue_.empty() && background_.empty()) return;  // stopping, and nothing left to do
-      if (queue_.size() <= kMaxGroup) {
-        group.swap(queue_);
-      } else {
-        group.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.begin() + kMaxGroup));
-        queue_.erase(queue_.begin(), queue_.begin() + kMaxGroup);
+      wake_.wait(lock, [&] {
+        return !queue_.empty() || (!background_.empty() && !group.has_background) ||
+               (group.open && unsettled_ == 0) || (stopping_ && unsettled_ == 0);
+      });
+      if (stopping_ && !group.open && unsettled_ == 0 && queue_.empty() && background_.empty()) {
+        break;
       }
-      if (!background_.empty()) {
-        group.push_back(std::move(background_.front()));
+      std::size_t room = kMaxGroup - std::min(kMaxGroup, group.jobs.size());
+      std::size_t taken = std::min(room, queue_.size());
+      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken),
+                std::back_inserter(arrived));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
+      if (!group.has_background && !background_.empty()) {
+        arrived.push_back(std::move(background_.front()));
         background_.pop_front();
+        group.has_background = true;
       }
+      flush_idle = unsettled_ == 0 || stopping_;
     }
-    if (between_groups_) between_groups_(*connection_);
-    commit_group(group);
-    group.clear();
+    if (!arrived.empty()) {
+      run_jobs(group, arrived);
+      arrived.clear();
+    }
+    // While the syncer flushes earlier commits, later jobs gather in the open transaction: one
+    // commit then writes each shared page once for all of them, and costs no one time, since
+    // none of them could be flushed before that flush ends anyway.
+    if (group.open && (flush_idle || group.jobs.size() >= kMaxGroup)) commit(group);
   }
+  // Closing the connection checkpoints and may remove the WAL: that must sync, as any
+  // checkpoint must (the WAL is overwritten or gone after it).
+  connection_->set_syncs(true);
 }
 
-void Writer::commit_group(std::vector<Pending>& group) {
+void Writer::run_jobs(Group& group, std::vector<Pending>& jobs) {
   auto started = std::chrono::steady_clock::now();
-  std::vector<bool> kept(group.size(), false);
-  bool committed = false;
-  try {
-    run_statement(*connection_, kBegin);
-    for (std::size_t i = 0; i < group.size(); ++i) {
+  if (!group.open) {
+    if (between_groups_) between_groups_(*connection_);
+    try {
+      run_statement(*connection_, kBegin);
+      group.open = true;
+    } catch (const std::exception& e) {
+      spdlog::error("store transaction could not begin: {}", e.what());
+      for (auto& job : jobs) group.jobs.push_back({std::move(job.done), false});
+      settle(group);
+      return;
+    }
+  }
+  for (auto& job : jobs) {
+    bool keep = false;
+    try {
       run_statement(*connection_, kSavepoint);
-      bool keep = false;
       try {
-        keep = group[i].job(*connection_);
+        keep = job.job(*connection_);
       } catch (const std::exception& e) {
         spdlog::error("store write failed: {}", e.what());
       }
       if (!keep) run_statement(*connection_, kRollbackToSavepoint);
       run_statement(*connection_, kReleaseSavepoint);
-      kept[i] = keep;
+    } catch (const std::exception& e) {
+      spdlog::error("store write could not be undone: {}", e.what());
+      group.broken = true;
     }
+    group.jobs.push_back({std::move(job.done), keep});
+  }
+  group.busy += std::chrono::steady_clock::now() - started;
+}
+
+void Writer::commit(Group& group) {
+  auto started = std::chrono::steady_clock::now();
+  bool committed = false;
+  try {
+    if (group.broken) throw std::runtime_error("a savepoint could not be released");
     run_statement(*connection_, kCommit);
     committed = true;
   } catch (const std::exception& e) {
@@ -128,16 +175,34 @@ void Writer::commit_group(std::vector<Pending>& group) {
   }
   auto& m = metrics();
   if (committed) m.store_commits.fetch_add(1, std::memory_order_relaxed);
-  std::size_t failures = 0;
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    bool ok = committed && kept[i];
-    if (!ok) ++failures;
-    group[i].done(ok);
+  if (!committed) {
+    for (auto& job : group.jobs) job.kept = false;
   }
-  m.store_writes.fetch_add(group.size(), std::memory_order_relaxed);
+  group.busy += std::chrono::steady_clock::now() - started;
+  m.store_commit_seconds.observe(std::chrono::duration<double>(group.busy).count());
+  settle(group);
+}
+
+void Writer::settle(Group& group) {
+  auto& m = metrics();
+  std::size_t failures = 0;
+  for (const auto& job : group.jobs) failures += job.kept ? 0 : 1;
+  m.store_writes.fetch_add(group.jobs.size(), std::memory_order_relaxed);
   m.store_write_failures.fetch_add(failures, std::memory_order_relaxed);
-  m.store_commit_seconds.observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  {
+    std::lock_guard lock(mutex_);
+    ++unsettled_;
+  }
+  // A group that failed waits for the flush too, so that callbacks keep the order of commits.
+  syncer_.after_commit([this, jobs = std::move(group.jobs)] {
+    for (const auto& job : jobs) job.done(job.kept);
+    {
+      std::lock_guard lock(mutex_);
+      --unsettled_;
+    }
+    wake_.notify_one();
+  });
+  group = Group{};
 }
 
 }  // namespace herald::sqlite

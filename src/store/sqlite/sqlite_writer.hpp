@@ -2,10 +2,13 @@
 // jobs together (group commit), so one fsync serves many writers.
 //
 // Each job runs inside its own SAVEPOINT: a job that fails (returns false or throws) is rolled
-// back alone and the rest of its group still commits. `done(true)` is called only after the
-// group's COMMIT returned, i.e. once the job's writes are durable.
+// back alone and the rest of its group still commits. `done(true)` is called only once the
+// job's writes are durable: the connection commits without syncing, and a WalSyncer flushes
+// the WAL for every group committed meanwhile before calling back (see sqlite_wal_syncer.hpp),
+// while this thread runs the next group.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_wal_syncer.hpp"
 
 namespace herald::sqlite {
 
@@ -23,15 +27,21 @@ class Writer {
  public:
   // Returns true to keep the job's writes, false to roll them back.
   using Job = std::function<bool(Connection&)>;
-  // Called on the writer thread with whether the job's writes were committed.
+  // Called on the syncer's thread with whether the job's writes were committed and are on
+  // disk, in the order the jobs' groups committed.
   using Done = std::function<void(bool committed)>;
 
   static constexpr std::size_t kMaxGroup = 512;
 
   // Runs on the writer thread before each group, with no transaction open (the WAL's upkeep).
+  // The connection does not sync its commits: a checkpoint run here must turn syncing on for
+  // its duration (Connection::set_syncs), since it lets the WAL be overwritten.
   using BetweenGroups = std::function<void(Connection&)>;
 
-  explicit Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups = {});
+  // Takes a WAL-mode connection.
+  // `before_flush` is for tests (see WalSyncer).
+  explicit Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups = {},
+                  std::function<void()> before_flush = {});
   ~Writer();  // finishes every job already submitted, then stops
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -42,7 +52,7 @@ class Writer {
   // write by more than one job nor starves under a steady stream of them.
   void submit_background(Job job, Done done);
 
-  // Runs `job` and waits for its commit. Returns whether it was committed.
+  // Runs `job` and waits until it is committed and durable. Returns whether it was committed.
   bool run(Job job);
 
  private:
@@ -51,15 +61,34 @@ class Writer {
     Done done;
   };
 
-  void loop();
-  void commit_group(std::vector<Pending>& group);
+  // The open transaction: the jobs run in it so far, each with whether it is kept.
+  struct Group {
+    struct Ran {
+      Done done;
+      bool kept;
+    };
+    std::vector<Ran> jobs;
+    bool open = false;
+    bool has_background = false;
+    bool broken = false;  // a savepoint failed: the whole group is rolled back
+    std::chrono::steady_clock::duration busy{};
+  };
 
-  std::unique_ptr<Connection> connection_;
+  void loop();
+  void run_jobs(Group& group, std::vector<Pending>& jobs);
+  void commit(Group& group);
+  // Hands the group's callbacks to the syncer and starts a new group.
+  void settle(Group& group);
+
+  std::unique_ptr<Connection> connection_;  // closed last, syncing again for its last checkpoint
   BetweenGroups between_groups_;
+  WalSyncer syncer_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;
   std::deque<Pending> background_;
+  // Groups committed whose callbacks have not run: those may still submit work.
+  std::size_t unsettled_ = 0;
   bool stopping_ = false;
   std::thread thread_;
 };
