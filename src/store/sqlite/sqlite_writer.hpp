@@ -38,8 +38,7 @@ class Writer {
   // its duration (Connection::set_syncs), since it lets the WAL be overwritten.
   using BetweenGroups = std::function<void(Connection&)>;
 
-  // Takes a WAL-mode connection.
-  // `before_flush` is for tests (see WalSyncer).
+  // Takes a WAL-mode connection. `before_flush` is for tests (see WalSyncer).
   explicit Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups = {},
                   std::function<void()> before_flush = {});
   ~Writer();  // finishes every job already submitted, then stops
@@ -82,7 +81,6 @@ class Writer {
 
   std::unique_ptr<Connection> connection_;  // closed last, syncing again for its last checkpoint
   BetweenGroups between_groups_;
-  WalSyncer syncer_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;
@@ -90,6 +88,7 @@ class Writer {
   // Groups committed whose callbacks have not run: those may still submit work.
   std::size_t unsettled_ = 0;
   bool stopping_ = false;
+  WalSyncer syncer_;  // its callbacks use the members above
   std::thread thread_;
 };
 
