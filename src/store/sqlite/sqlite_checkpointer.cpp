@@ -97,11 +97,7 @@ void Checkpointer::catch_up(Connection& writer) {
     std::optional<ReaderPool::Pause> pause;
     if (readers_) pause.emplace(*readers_);
     writer.set_busy_timeout(kCatchUpWaitMs);
-    // The writer leaves its commits' flushes to its syncer; a checkpoint must sync the WAL
-    // before it copies frames and the database before the WAL may be overwritten.
-    writer.set_syncs(true);
     checkpoint(writer, kCheckpointAndRestart);
-    writer.set_syncs(false);
     writer.set_busy_timeout(Connection::kBusyTimeoutMs);
   }
   metrics().store_catch_up_seconds.observe(

@@ -120,8 +120,8 @@ Connection::Connection(const std::string& path, Mode mode) {
   if (mode == Mode::writer) {
     exec("PRAGMA journal_mode = WAL");
     // FULL: each commit and checkpoint syncs, so an acknowledged write survives power loss, not
-    // only a crash of the process. The store's Writer turns it off for its own commits and
-    // flushes the WAL itself (WalSyncer) before it acknowledges them.
+    // only a crash of the process. The store's Writer commits with NORMAL instead and flushes
+    // the WAL itself (WalSyncer) before it acknowledges a commit.
     exec("PRAGMA synchronous = FULL");
     // A send to thousands of users touches many pages in one transaction; with SQLite's default
     // 2 MiB cache they spill to the WAL mid-transaction and are read back.
@@ -184,10 +184,10 @@ std::string Connection::wal_path() const {
   return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }
 
-void Connection::set_syncs(bool syncs) {
+void Connection::set_commits_sync(bool sync) {
   static const Query kFull{"PRAGMA synchronous = FULL"};
-  static const Query kOff{"PRAGMA synchronous = OFF"};
-  prepare(syncs ? kFull : kOff)->run();
+  static const Query kNormal{"PRAGMA synchronous = NORMAL"};
+  prepare(sync ? kFull : kNormal)->run();
 }
 
 void Connection::sync_database_file() {

@@ -1,5 +1,6 @@
 // Makes the writer's commits durable off the writer's thread. The writer commits with
-// `synchronous = OFF`, so a COMMIT only hands its WAL frames to the kernel; this thread then
+// `synchronous = NORMAL`, so a COMMIT only hands its WAL frames to the kernel (checkpoints, and
+// the header of a WAL that starts over, are still synced by SQLite); this thread then
 // flushes the WAL with one fdatasync for every commit made while the previous one ran, and only
 // after that calls back. The writer goes on with the next group while the disk works, so a
 // slow flush delays the replies waiting for it, not the writes queued behind them.

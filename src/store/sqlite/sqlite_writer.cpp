@@ -25,9 +25,10 @@ void run_statement(Connection& connection, const Query& query) {
   connection.prepare(query)->run();
 }
 
-// The connection's commits leave the flush to the syncer.
-std::unique_ptr<Connection> without_syncs(std::unique_ptr<Connection> connection) {
-  connection->set_syncs(false);
+// The connection's commits leave the flush to the syncer (synchronous NORMAL: checkpoints, and
+// the header of a WAL that starts over, still sync).
+std::unique_ptr<Connection> without_commit_syncs(std::unique_ptr<Connection> connection) {
+  connection->set_commits_sync(false);
   return connection;
 }
 
@@ -35,7 +36,7 @@ std::unique_ptr<Connection> without_syncs(std::unique_ptr<Connection> connection
 
 Writer::Writer(std::unique_ptr<Connection> connection, BetweenGroups between_groups,
                std::function<void()> before_flush)
-    : connection_(without_syncs(std::move(connection))),
+    : connection_(without_commit_syncs(std::move(connection))),
       between_groups_(std::move(between_groups)),
       syncer_(connection_->wal_path(), std::move(before_flush)),
       thread_([this] { loop(); }) {}
@@ -119,9 +120,6 @@ void Writer::loop() {
     // none of them could be flushed before that flush ends anyway.
     if (group.open && (flush_idle || group.jobs.size() >= kMaxGroup)) commit(group);
   }
-  // Closing the connection checkpoints and may remove the WAL: that must sync, as any
-  // checkpoint must (the WAL is overwritten or gone after it).
-  connection_->set_syncs(true);
 }
 
 void Writer::run_jobs(Group& group, std::vector<Pending>& jobs) {

@@ -34,8 +34,6 @@ class Writer {
   static constexpr std::size_t kMaxGroup = 512;
 
   // Runs on the writer thread before each group, with no transaction open (the WAL's upkeep).
-  // The connection does not sync its commits: a checkpoint run here must turn syncing on for
-  // its duration (Connection::set_syncs), since it lets the WAL be overwritten.
   using BetweenGroups = std::function<void(Connection&)>;
 
   // Takes a WAL-mode connection. `before_flush` is for tests (see WalSyncer).
@@ -79,7 +77,7 @@ class Writer {
   // Hands the group's callbacks to the syncer and starts a new group.
   void settle(Group& group);
 
-  std::unique_ptr<Connection> connection_;  // closed last, syncing again for its last checkpoint
+  std::unique_ptr<Connection> connection_;
   BetweenGroups between_groups_;
   std::mutex mutex_;
   std::condition_variable wake_;
