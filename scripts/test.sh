@@ -28,11 +28,12 @@ ctest --test-dir build/test --output-on-failure -j "$jobs"
 echo "== fuzz the network parsers (libFuzzer, 20 s each)"
 cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 > /dev/null
 cmake --build build/fuzz -j "$jobs"
-mkdir -p build/fuzz/corpus
+mkdir -p build/fuzz/corpus build/fuzz/logs
 for fuzzer in build/fuzz/fuzz_*; do
+  [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue  # the targets, not what an earlier run left
   corpus="build/fuzz/corpus/$(basename "$fuzzer")"
   mkdir -p "$corpus"
-  log="build/fuzz/$(basename "$fuzzer").log"
+  log="build/fuzz/logs/$(basename "$fuzzer").log"
   if ! "$fuzzer" -max_total_time=20 "$corpus" > "$log" 2>&1; then
     cat "$log"
     exit 1
