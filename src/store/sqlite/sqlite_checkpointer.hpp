@@ -26,10 +26,12 @@ namespace herald::sqlite {
 
 class Checkpointer {
  public:
-  // 64 MiB of 4 KiB pages. A checkpoint copies the newest frame of each page in the WAL, so a
+  // 128 MiB of 4 KiB pages. A checkpoint copies the newest frame of each page in the WAL, so a
   // longer WAL folds more rewrites of the same pages (counters, the newest leaves of an index)
-  // into one copy.
-  static constexpr int kPagesBeforeCheckpoint = 16000;
+  // into one copy, and the writer catches up less often. Against 16,000 pages: p99 of sends at
+  // 2,000/s on a grown store 4.3-7.1 ms against 6.1-7.8 ms, 10,549-10,840 sends/s at full
+  // speed against 9,261-9,713.
+  static constexpr int kPagesBeforeCheckpoint = 32000;
 
   // Past this many frames added during a pass, another pass runs before the writer catches up.
   static constexpr int kCatchUpFrames = 128;
