@@ -13,6 +13,7 @@
 
 #include "store/sqlite/sqlite_reader_pool.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
+#include "store/store.hpp"
 #include "support/herald_process.hpp"
 
 namespace herald::sqlite {
@@ -118,6 +119,21 @@ TEST(ReaderPool, NewReadsWaitWhilePausedAndThoseUnderWayGoOn) {
   }
   later.join();
   EXPECT_TRUE(leased.load());
+}
+
+// Closing the store checkpoints the WAL into the database and removes it, reads included:
+// the last read-write connection to close does it.
+TEST(SqliteStoreClose, CopiesTheWalBackAndRemovesIt) {
+  test::TempDir dir;
+  auto store = open_store({"", dir.path().string(), 2});
+  auto user = store->create_user({"wal", "Wal", std::nullopt, Role::user, ""});
+  ASSERT_TRUE(user.ok());
+  ASSERT_TRUE(store->find_user(user->id));  // a read, through the reader pool
+  auto wal = dir.path() / "herald.db-wal";
+  EXPECT_TRUE(std::filesystem::exists(wal));
+  store.reset();
+  EXPECT_FALSE(std::filesystem::exists(wal));
+  EXPECT_TRUE(open_store({"", dir.path().string(), 2})->find_user(user->id));
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ Checkpointer::~Checkpointer() {
   }
   wake_.notify_one();
   thread_.join();
+  connection_.reset();  // before the descriptor, whose closing drops the connection's locks
   if (database_fd_ >= 0) ::close(database_fd_);
 }
 
