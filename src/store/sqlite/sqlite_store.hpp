@@ -131,8 +131,8 @@ class SqliteStore final : public Store {
   UserMirror user_mirror_;          // user records and unread counters for GET /me
   UserRecords user_records_;        // user records for sends and views
   PendingFanouts pending_fanouts_;  // sends whose copies are being written
-  // Destroyed last: its connection, the last read-write one to close, checkpoints and removes
-  // the WAL.
+  // Destroyed after the writer and the readers: its connection, the last one to close,
+  // checkpoints and removes the WAL.
   std::unique_ptr<Checkpointer> checkpointer_;
   std::function<void(int)> wal_grew_;
   ReaderPool readers_;              // paused by the writer's catch-ups, so it outlives the writer
