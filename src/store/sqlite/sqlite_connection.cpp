@@ -184,12 +184,6 @@ std::string Connection::wal_path() const {
   return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }
 
-void Connection::set_commits_sync(bool sync) {
-  static const Query kFull{"PRAGMA synchronous = FULL"};
-  static const Query kNormal{"PRAGMA synchronous = NORMAL"};
-  prepare(sync ? kFull : kNormal)->run();
-}
-
 void Connection::sync_database_file() {
   sqlite3_file* file = nullptr;
   int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file);

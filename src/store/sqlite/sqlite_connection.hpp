@@ -95,10 +95,6 @@ class Connection {
   void set_busy_timeout(int milliseconds);
   // The WAL file's path (it exists once a WAL-mode connection has read or written).
   std::string wal_path() const;
-  // Whether a commit on this connection waits for the disk (synchronous FULL) or only hands its
-  // WAL frames to the kernel (synchronous NORMAL). Checkpoints sync in both, and so does the
-  // header of a WAL that starts over, which keeps the database safe from power loss.
-  void set_commits_sync(bool sync);
   // Flushes the database file (not the WAL) to disk through SQLite's own file handle.
   void sync_database_file();
 

@@ -28,7 +28,7 @@ void run_statement(Connection& connection, const Query& query) {
 // The connection's commits leave the flush to the syncer (synchronous NORMAL: checkpoints, and
 // the header of a WAL that starts over, still sync).
 std::unique_ptr<Connection> without_commit_syncs(std::unique_ptr<Connection> connection) {
-  connection->set_commits_sync(false);
+  connection->exec("PRAGMA synchronous = NORMAL");
   return connection;
 }
 
