@@ -44,8 +44,8 @@ struct SessionSnapshot {
 };
 
 struct HubOptions {
-  std::chrono::seconds heartbeat{30};     // ping (or SSE comment) after this much quiet
-  std::chrono::seconds idle_timeout{75};  // a WebSocket silent this long is closed
+  std::chrono::seconds heartbeat{30};              // ping (or SSE comment) after this much quiet
+  std::chrono::milliseconds idle_timeout{75'000};  // a WebSocket silent this long is closed
   std::chrono::seconds hello_timeout{10};
   std::size_t max_client_message = 4096;
   std::size_t queue_frames = 256;  // per session; beyond either limit the client is dropped

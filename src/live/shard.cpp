@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/metrics.hpp"
+#include "live/hub_impl.hpp"
 #include "live/session.hpp"
 
 namespace herald::live {
@@ -13,7 +14,13 @@ namespace asio = boost::asio;
 
 namespace {
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
-constexpr auto kTickInterval = std::chrono::seconds(1);
+// The tick judges silence and sends heartbeats. A quarter heartbeat at most, so that a ping goes
+// out soon after a heartbeat of quiet and its answer has most of the idle window to arrive.
+std::chrono::milliseconds tick_interval(const HubOptions& options) {
+  return std::clamp<std::chrono::milliseconds>(std::chrono::milliseconds(options.heartbeat) / 4,
+                                               std::chrono::milliseconds(10),
+                                               std::chrono::seconds(1));
+}
 }  // namespace
 
 Shard::Shard(Hub::Impl& hub, asio::io_context& context)
@@ -37,7 +44,7 @@ void Shard::tick() {
   if (!ticking_) return;
   std::int64_t now = this->now();
   for (Session* session : sessions_) session->on_tick(now);
-  timer_.expires_after(kTickInterval);
+  timer_.expires_after(tick_interval(hub_.options()));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) tick();
   });

@@ -147,7 +147,9 @@ int serve(const ServeOptions& options) {
   net::IoPool pool(options.io_threads);
   live::HubOptions live_options;
   live_options.heartbeat = std::chrono::seconds(options.live_heartbeat_seconds);
-  live_options.idle_timeout = std::chrono::seconds(options.live_heartbeat_seconds * 5 / 2);
+  // Two and a half heartbeats, counted in milliseconds: a one-second heartbeat must not round down
+  // to two seconds, or a ping answered at once could still miss the tick that judges it.
+  live_options.idle_timeout = std::chrono::milliseconds(live_options.heartbeat) * 5 / 2;
   live_options.hello_timeout = std::min(live_options.hello_timeout, live_options.heartbeat);
   live::Hub hub(pool, live_options);
   LiveTickets tickets;
