@@ -2,9 +2,9 @@
 """Replays what a send to a group writes, on a copy of a herald store, under several layouts:
 20 sends in a row, each in its own transaction with herald's pragmas (WAL, synchronous=FULL).
 Prints each layout's p50 and the WAL it left. Used to decide how large sends are written.
-  copies   the copies as herald wrote them in the send's transaction (six per-user B-trees)
-  merged   the same with the unread index folded into the folder index and the inbox
-           counters into user_counters (four)
+  copies   the copies as herald writes them in the send's transaction (five per-user B-trees)
+  merged   the same with the unread index folded into the folder index and the inbox and
+           bell counters in one row per user (four)
   list     one row per recipient keyed by message (what a send now commits before its 201)
 Usage: group_write_replay.py HERALD_DB [GROUP_ID]   (the store is copied, never changed)"""
 import json
@@ -34,8 +34,11 @@ def replay(layout):
         c.execute("DROP INDEX mailbox_folder")
         c.execute("CREATE INDEX mailbox_folder ON mailbox_entries"
                   " (user_id, folder, is_read, sort_at DESC, message_id DESC)")
-        c.execute("ALTER TABLE user_counters ADD COLUMN inbox_total INTEGER NOT NULL DEFAULT 0")
-        c.execute("ALTER TABLE user_counters ADD COLUMN inbox_unread INTEGER NOT NULL DEFAULT 0")
+        c.execute("CREATE TABLE user_counters (user_id INTEGER PRIMARY KEY,"
+                  " inbox_total INTEGER NOT NULL DEFAULT 0, inbox_unread INTEGER NOT NULL DEFAULT 0,"
+                  " notifications INTEGER NOT NULL DEFAULT 0,"
+                  " notifications_unread INTEGER NOT NULL DEFAULT 0)")
+        c.execute("INSERT INTO user_counters (user_id) SELECT id FROM users")
     if layout == "list":
         c.execute("CREATE TABLE recipients (message_id INTEGER, user_id INTEGER,"
                   " PRIMARY KEY (message_id, user_id)) WITHOUT ROWID")
@@ -56,16 +59,15 @@ def replay(layout):
                       " is_read, sort_at) SELECT value, ?1, 1, 'inbox', 'inbox', 0, ?2"
                       " FROM json_each(?3)", (message, at, ids))
             if layout == "copies":
-                c.execute("INSERT INTO folder_counters (user_id, folder, total, unread)"
-                          " SELECT value, 'inbox', 1, 1 FROM json_each(?1) WHERE true"
-                          " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1,"
-                          " unread = unread + 1", (ids,))
-                c.execute("UPDATE user_counters SET notifications_unread ="
-                          " notifications_unread + 1"
-                          " WHERE user_id IN (SELECT value FROM json_each(?))", (ids,))
+                for folder in ("inbox", "bell"):
+                    c.execute("INSERT INTO folder_counters (user_id, folder, total, unread)"
+                              " SELECT value, ?2, 1, 1 FROM json_each(?1) WHERE true"
+                              " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1,"
+                              " unread = unread + 1", (ids, folder))
             else:
-                c.execute("UPDATE user_counters SET notifications_unread ="
-                          " notifications_unread + 1, inbox_total = inbox_total + 1,"
+                c.execute("UPDATE user_counters SET notifications = notifications + 1,"
+                          " notifications_unread = notifications_unread + 1,"
+                          " inbox_total = inbox_total + 1,"
                           " inbox_unread = inbox_unread + 1"
                           " WHERE user_id IN (SELECT value FROM json_each(?))", (ids,))
             c.execute("INSERT INTO notifications (user_id, kind, message_id, title, text, url,"

@@ -37,7 +37,6 @@ const Query kInsertDevice{
     " VALUES (?, 'webpush', 'bench browser', ?,"
     " 'BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4',"
     " 'BTBZMqHH6r4Tts7J_aSIgg', ?)"};
-const Query kInsertCounters{"INSERT INTO user_counters (user_id) VALUES (?)"};
 const Query kInsertGroup{
     "INSERT INTO groups (id, name, description, member_count, created_at) VALUES (1, 'bench-group',"
     " 'every benchmark user up to --group-size', ?, ?)"};
@@ -117,7 +116,6 @@ int main(int argc, char** argv) {
         .bind(6, hash)
         .bind(7, now)
         .run();
-    db.prepare(kInsertCounters)->bind(1, id).run();
     if (email) {
       db.prepare(kInsertDevice)
           ->bind(1, id)

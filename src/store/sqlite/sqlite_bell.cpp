@@ -17,12 +17,13 @@ const Query kNotifications{
     "SELECT id, user_id, kind, message_id, title, text, url, is_read, created_at"
     " FROM notifications WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?"};
 const Query kUnreadNotifications{
-    "SELECT notifications_unread FROM user_counters WHERE user_id = ?"};
+    "SELECT unread FROM folder_counters WHERE user_id = ? AND folder = 'bell'"};
 const Query kNotificationState{"SELECT is_read FROM notifications WHERE id = ? AND user_id = ?"};
 const Query kMarkNotificationRead{"UPDATE notifications SET is_read = 1 WHERE id = ?"};
 const Query kDeleteNotification{"DELETE FROM notifications WHERE id = ?"};
 const Query kCountBell{
-    "UPDATE user_counters SET notifications_unread = notifications_unread + ? WHERE user_id = ?"};
+    "UPDATE folder_counters SET total = total + ?1, unread = unread + ?2"
+    " WHERE user_id = ?3 AND folder = 'bell'"};
 const Query kInsertBlob{
     "INSERT INTO blobs (id, sha256, size, type, name, uploader_id, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"};
@@ -154,7 +155,7 @@ Result<void> SqliteStore::mark_notification_read(Id user, Id notification) {
     if (!was_read) return was_read.error();
     if (*was_read) return {};
     c.prepare(kMarkNotificationRead)->bind(1, notification).run();
-    c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
+    c.prepare(kCountBell)->bind(1, 0).bind(2, -1).bind(3, user).run();
     return {};
   });
   user_mirror_.invalidate(user);
@@ -171,7 +172,7 @@ Result<void> SqliteStore::delete_notification(Id user, Id notification) {
     auto was_read = notification_read_state(c, user, notification);
     if (!was_read) return was_read.error();
     c.prepare(kDeleteNotification)->bind(1, notification).run();
-    if (!*was_read) c.prepare(kCountBell)->bind(1, -1).bind(2, user).run();
+    c.prepare(kCountBell)->bind(1, -1).bind(2, *was_read ? 0 : -1).bind(3, user).run();
     return {};
   });
   user_mirror_.invalidate(user);

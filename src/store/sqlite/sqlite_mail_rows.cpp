@@ -34,13 +34,15 @@ const Query kInsertBellItems{
     "INSERT INTO notifications (user_id, kind, message_id, title, text, url, is_read, created_at)"
     " SELECT value, ?1, ?2, ?3, ?4, ?5, 0, ?6 FROM json_each(?7)"};
 const Query kCountBellItems{
-    "UPDATE user_counters SET notifications_unread = notifications_unread + 1"
-    " WHERE user_id IN (SELECT value FROM json_each(?))"};
+    "INSERT INTO folder_counters (user_id, folder, total, unread)"
+    " SELECT value, 'bell', 1, 1 FROM json_each(?) WHERE true"
+    " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
 const Query kInsertBellItem{
     "INSERT INTO notifications (user_id, kind, message_id, title, text, url, is_read, created_at)"
     " VALUES (?7, ?1, ?2, ?3, ?4, ?5, 0, ?6)"};
 const Query kCountBellItem{
-    "UPDATE user_counters SET notifications_unread = notifications_unread + 1 WHERE user_id = ?"};
+    "INSERT INTO folder_counters (user_id, folder, total, unread) VALUES (?, 'bell', 1, 1)"
+    " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + 1, unread = unread + 1"};
 const Query kAdjustFolder{
     "INSERT INTO folder_counters (user_id, folder, total, unread) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (user_id, folder) DO UPDATE SET total = total + ?3, unread = unread + ?4"};

@@ -234,6 +234,18 @@ CREATE TABLE mail_fanouts (
   written    INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 7: a user's bell counts move into folder_counters as the row 'bell' (total: own bell
+    // items, unread: the unread ones), next to the inbox's row: a new mail then changes one
+    // counters page of its recipient instead of two.
+    R"sql(
+INSERT INTO folder_counters (user_id, folder, total, unread)
+  SELECT c.user_id, 'bell',
+         (SELECT count(*) FROM notifications n WHERE n.user_id = c.user_id),
+         c.notifications_unread
+  FROM user_counters c
+  WHERE EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = c.user_id);
+DROP TABLE user_counters;
+)sql",
 };
 
 }  // namespace
@@ -242,7 +254,7 @@ int latest_schema_version() noexcept {
   return static_cast<int>(kMigrations.size());
 }
 
-void migrate(Connection& connection) {
+void migrate(Connection& connection, int up_to) {
   connection.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
@@ -255,7 +267,8 @@ void migrate(Connection& connection) {
     auto stmt = connection.prepare(kCurrentVersion);
     if (stmt->step()) current = stmt->column_int(0);
   }
-  for (std::int64_t version = current + 1; version <= latest_schema_version(); ++version) {
+  for (std::int64_t version = current + 1; version <= std::min(up_to, latest_schema_version());
+       ++version) {
     connection.exec("BEGIN IMMEDIATE");
     try {
       connection.exec(kMigrations[version - 1]);

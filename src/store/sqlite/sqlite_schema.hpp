@@ -5,10 +5,11 @@ namespace herald::sqlite {
 
 class Connection;
 
-// Brings the database up to the newest schema version, each step in its own transaction.
-// Throws SqliteError when a step fails, leaving the database at the last complete version.
-void migrate(Connection& connection);
-
 int latest_schema_version() noexcept;
+
+// Brings the database up to schema version `up_to` (the newest by default), each step in its
+// own transaction. Throws SqliteError when a step fails, leaving the database at the last
+// complete version. Tests stop early to build a store as an older herald left it.
+void migrate(Connection& connection, int up_to = latest_schema_version());
 
 }  // namespace herald::sqlite

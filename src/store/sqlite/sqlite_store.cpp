@@ -19,8 +19,8 @@ const Query kDeleteToken{"DELETE FROM tokens WHERE hash = ?"};
 const Query kDeleteExpiredTokens{"DELETE FROM tokens WHERE expires_at <= ?"};
 const Query kSelectUserWithCounts{
     "SELECT u.id, u.username, u.display_name, u.email, u.role, u.created_at,"
-    " COALESCE(f.unread, 0), COALESCE(c.notifications_unread, 0)"
-    " FROM users u LEFT JOIN user_counters c ON c.user_id = u.id"
+    " COALESCE(f.unread, 0), COALESCE(b.unread, 0)"
+    " FROM users u LEFT JOIN folder_counters b ON b.user_id = u.id AND b.folder = 'bell'"
     " LEFT JOIN folder_counters f ON f.user_id = u.id AND f.folder = 'inbox'"
     " WHERE u.id = ? AND u.deleted_at IS NULL"};
 

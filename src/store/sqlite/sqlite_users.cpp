@@ -10,7 +10,6 @@ namespace {
 const Query kInsertUser{
     "INSERT INTO users (username, display_name, email, role, password_hash, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"};
-const Query kInsertCounters{"INSERT INTO user_counters (user_id) VALUES (?)"};
 const Query kSelectUser{
     "SELECT id, username, display_name, email, role, created_at FROM users"
     " WHERE id = ? AND deleted_at IS NULL"};
@@ -85,7 +84,6 @@ Result<User> SqliteStore::create_user(const NewUser& user) {
       throw;
     }
     created.id = c.last_insert_rowid();
-    c.prepare(kInsertCounters)->bind(1, created.id).run();
     return created;
   });
 }
