@@ -14,18 +14,21 @@ scripts/install-deps.sh
   npm ci --prefix tests/peers --no-audit --no-fund
 jobs=$(nproc)
 
-echo "== format check"
+# Each step says when it starts, so that a slow run shows where its time went.
+step() { echo "== $1 (at $((SECONDS / 60))m$((SECONDS % 60))s)"; }
+
+step "format check"
 scripts/check-format.sh
 
-echo "== build and test (RelWithDebInfo)"
+step "build and test (RelWithDebInfo)"
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DHERALD_BUILD_TESTS=ON -DHERALD_BUILD_BENCH=ON > /dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
-[ "$quick" -eq 1 ] && exit 0
+[ "$quick" -eq 1 ] && { step "all tests passed"; exit 0; }
 
-echo "== fuzz the network parsers (libFuzzer, 20 s each)"
+step "fuzz the network parsers (libFuzzer, 20 s each)"
 cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 > /dev/null
 cmake --build build/fuzz -j "$jobs"
 mkdir -p build/fuzz/corpus build/fuzz/logs
@@ -41,9 +44,10 @@ for fuzzer in build/fuzz/fuzz_*; do
   echo "$(basename "$fuzzer"): $(tail -1 "$log")"
 done
 
-echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
+step "build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHERALD_SANITIZE=ON \
   -DHERALD_BUILD_TESTS=ON -DHERALD_BUILD_BENCH=OFF > /dev/null
 cmake --build build/sanitize -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/sanitize --output-on-failure -j "$jobs"
+step "all tests passed"

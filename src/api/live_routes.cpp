@@ -20,7 +20,7 @@ Error no_such_session() {
   return fail(errc::not_found, "no such session");
 }
 
-json::object to_json(const live::SessionSnapshot& session) {
+json::object session_json(const live::SessionSnapshot& session) {
   const auto& who = session.identity;
   auto text_or_null = [](const std::string& text) {
     return text.empty() ? json::value(nullptr) : json::value(text);
@@ -64,7 +64,7 @@ ApiResponse list_sessions(RequestContext& ctx) {
     next = json::value(sessions.back().id);
   }
   json::array items;
-  for (const auto& session : sessions) items.push_back(to_json(session));
+  for (const auto& session : sessions) items.push_back(session_json(session));
   return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 

@@ -26,8 +26,8 @@ bool has_control(std::string_view text, bool allow_newlines) {
   });
 }
 
-Result<void> check_text(std::string_view field, std::string_view text, std::size_t max,
-                        bool allow_newlines) {
+Result<void> check_notice_text(std::string_view field, std::string_view text, std::size_t max,
+                               bool allow_newlines) {
   if (text.empty()) return fail(errc::bad_request, fmt::format("{} is empty", field));
   if (text.size() > max) {
     return fail(errc::bad_request, fmt::format("{} is longer than {} bytes", field, max));
@@ -45,11 +45,12 @@ Result<void> check_input(const NoticeInput& input, std::size_t max_body_bytes) {
   }
   if (input.to.empty()) return fail(errc::bad_request, "the notice has no recipient");
   if (input.push) {
-    if (auto ok = check_text("push.text", input.push->text, kMaxPushTextBytes, true); !ok) {
+    if (auto ok = check_notice_text("push.text", input.push->text, kMaxPushTextBytes, true); !ok) {
       return ok;
     }
     if (input.push->title) {
-      if (auto ok = check_text("push.title", *input.push->title, kMaxPushTitleBytes, false); !ok) {
+      if (auto ok = check_notice_text("push.title", *input.push->title, kMaxPushTitleBytes, false);
+          !ok) {
         return ok;
       }
     }
@@ -65,10 +66,11 @@ Result<void> check_input(const NoticeInput& input, std::size_t max_body_bytes) {
     }
   }
   if (input.email) {
-    if (auto ok = check_text("email.subject", input.email->subject, kMaxSubjectBytes, false); !ok) {
+    if (auto ok = check_notice_text("email.subject", input.email->subject, kMaxSubjectBytes, false);
+        !ok) {
       return ok;
     }
-    if (auto ok = check_text("email.body", input.email->body, max_body_bytes, true); !ok) {
+    if (auto ok = check_notice_text("email.body", input.email->body, max_body_bytes, true); !ok) {
       if (input.email->body.size() > max_body_bytes) {
         return fail(errc::too_large, ok.error().message);
       }
