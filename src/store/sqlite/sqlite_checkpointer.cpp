@@ -27,9 +27,10 @@ constexpr int kLaterPassPause = 1;
 // Writes the database file's dirty pages back a window at a time before the sync, pausing
 // after each window `pause` times as long as its write took. Those writes and the commits' WAL
 // flushes share the disk: written back at once, tens of megabytes of pages made every flush
-// behind them wait. Linux's sync_file_range; the sync after it is what makes them durable.
+// behind them wait. A window of 256 KiB queues at most 64 page writes in front of a flush (1 MiB
+// windows measured slower). Linux's sync_file_range; the sync after it makes them durable.
 void write_back_gradually(int fd, int pause) {
-  constexpr off_t kWindow = 1 << 20;
+  constexpr off_t kWindow = 256 * 1024;
   if (fd < 0) return;
   off_t size = ::lseek(fd, 0, SEEK_END);
   for (off_t at = 0; at < size; at += kWindow) {
