@@ -1,11 +1,11 @@
 // SqliteStore: push devices.
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_user_rows.hpp"
 
 namespace herald::sqlite {
 namespace {
 
 const Query kFindByAddress{"SELECT id, created_at FROM devices WHERE platform = ? AND address = ?"};
-const Query kOwnerExists{"SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL"};
 const Query kUpdateDevice{
     "UPDATE devices SET user_id = ?, name = ?, p256dh = ?, auth = ? WHERE id = ?"};
 const Query kInsertDevice{
@@ -43,9 +43,7 @@ Device read_device(const Statement& stmt, int first) {
 
 Result<SavedDevice> SqliteStore::save_device(const NewDevice& device) {
   return write([&](Connection& c) -> Result<SavedDevice> {
-    auto user = c.prepare(kOwnerExists);
-    user->bind(1, device.user_id);
-    if (!user->step()) return fail(errc::not_found, "no such user");
+    if (!user_exists(c, device.user_id)) return fail(errc::not_found, "no such user");
     SavedDevice saved{Device{device, 0, 0}, false};
     auto existing = c.prepare(kFindByAddress);
     existing->bind(1, platform_name(device.platform)).bind(2, device.address);

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/sqlite_text.hpp"
+#include "store/sqlite/sqlite_user_rows.hpp"
 
 namespace herald::sqlite {
 namespace {
@@ -18,7 +19,6 @@ const Query kListGroupsByPrefix{
     " WHERE id > ?1 AND name LIKE ?2 ESCAPE '\\' ORDER BY id LIMIT ?3"};
 const Query kUpdateGroup{"UPDATE groups SET name = ?, description = ? WHERE id = ?"};
 const Query kDeleteGroup{"DELETE FROM groups WHERE id = ?"};
-const Query kUserExists{"SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL"};
 const Query kInsertMember{
     "INSERT OR IGNORE INTO group_members (group_id, user_id, added_at) VALUES (?, ?, ?)"};
 const Query kDeleteMember{"DELETE FROM group_members WHERE group_id = ? AND user_id = ?"};
@@ -46,12 +46,6 @@ std::optional<Group> select_group(Connection& c, Id id) {
   stmt->bind(1, id);
   if (!stmt->step()) return std::nullopt;
   return read_group(*stmt);
-}
-
-bool user_exists(Connection& c, Id id) {
-  auto stmt = c.prepare(kUserExists);
-  stmt->bind(1, id);
-  return stmt->step();
 }
 
 Error name_taken(const std::string& name) {

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/sqlite_text.hpp"
+#include "store/sqlite/sqlite_user_rows.hpp"
 
 namespace herald::sqlite {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 const Query kInsertUser{
     "INSERT INTO users (username, display_name, email, role, password_hash, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"};
+const Query kUserExists{"SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL"};
 const Query kSelectUser{
     "SELECT id, username, display_name, email, role, created_at FROM users"
     " WHERE id = ? AND deleted_at IS NULL"};
@@ -64,6 +66,12 @@ Page<User> collect_page(StatementLease& stmt, int limit) {
 }
 
 }  // namespace
+
+bool user_exists(Connection& c, Id user) {
+  auto stmt = c.prepare(kUserExists);
+  stmt->bind(1, user);
+  return stmt->step();
+}
 
 Result<User> SqliteStore::create_user(const NewUser& user) {
   return write([&](Connection& c) -> Result<User> {
