@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/sqlite_page_cache.hpp"
+
 namespace herald::sqlite {
 namespace {
 
@@ -90,12 +92,14 @@ std::string_view Statement::column_blob(int index) const {
 
 namespace {
 
-// SQLite counts every allocation under a global mutex unless told not to; we never read the
-// counts, and every statement of a large write allocates.
 void configure_sqlite_once() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // SQLite counts every allocation under a global mutex unless told not to; we never read
+    // the counts, and every statement of a large write allocates.
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // Commits that split B-tree pages no longer walk the whole page cache (see the header).
+    install_page_cache();
     sqlite3_initialize();
   });
 }
