@@ -7,7 +7,7 @@
 //
 //   http_load --port 8080 --method POST --path /api/v1/messages --token T
 //             --body '{"to":["user:{n}"],"subject":"s","body":"b"}' --range 2-1001
-//             --connections 64 --seconds 10 [--rate 2000]
+//             --connections 64 --seconds 10 [--rate 2000] [--latency-log FILE]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -45,12 +45,14 @@ struct Options {
   long range_lo = 0, range_hi = 0;
   int connections = 64;
   double seconds = 10;
-  double rate = 0;        // requests per second in total; 0: as fast as possible
-  long max_requests = 0;  // stop after this many (0: no limit)
+  double rate = 0;          // requests per second in total; 0: as fast as possible
+  long max_requests = 0;    // stop after this many (0: no limit)
+  std::string latency_log;  // if set, one line per request: due time and latency, both in ms
 };
 
 struct Totals {
   std::vector<double> latencies_ms;
+  std::vector<double> due_ms;  // when each request was due (sent), from the start
   long ok = 0;
   long failed = 0;
   long first_failure_status = 0;
@@ -115,6 +117,7 @@ asio::awaitable<void> client(const Options& o, int index, Clock::time_point star
     }
     totals.latencies_ms.push_back(
         std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+    totals.due_ms.push_back(std::chrono::duration<double, std::milli>(sent_at - start).count());
     if (res.result_int() >= 200 && res.result_int() < 300) {
       ++totals.ok;
     } else {
@@ -122,6 +125,24 @@ asio::awaitable<void> client(const Options& o, int index, Clock::time_point star
     }
     if (o.rate > 0) due += std::chrono::duration_cast<Clock::duration>(interval);
   }
+}
+
+// Writes "due_ms latency_ms" per request, in order of due time, to see whether slow requests
+// come in bursts (a stall) or alone.
+void write_latency_log(const std::string& path, const std::vector<Totals>& totals) {
+  std::vector<std::pair<double, double>> rows;
+  for (const auto& t : totals) {
+    for (std::size_t i = 0; i < t.due_ms.size(); ++i)
+      rows.emplace_back(t.due_ms[i], t.latencies_ms[i]);
+  }
+  std::sort(rows.begin(), rows.end());
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  if (!out) {
+    std::perror(path.c_str());
+    return;
+  }
+  for (const auto& [due, latency] : rows) std::fprintf(out, "%.3f %.3f\n", due, latency);
+  std::fclose(out);
 }
 
 double percentile(std::vector<double>& sorted, double p) {
@@ -153,6 +174,8 @@ int main(int argc, char** argv) {
       o.seconds = std::stod(value);
     else if (key == "--rate")
       o.rate = std::stod(value);
+    else if (key == "--latency-log")
+      o.latency_log = value;
     else if (key == "--requests")
       o.max_requests = std::stol(value);
     else if (key == "--range") {
@@ -183,6 +206,7 @@ int main(int argc, char** argv) {
     if (!all.first_failure_status) all.first_failure_status = t.first_failure_status;
     all.latencies_ms.insert(all.latencies_ms.end(), t.latencies_ms.begin(), t.latencies_ms.end());
   }
+  if (!o.latency_log.empty()) write_latency_log(o.latency_log, totals);
   std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
   std::printf(
       "requests %ld ok %ld failed %ld (first failure status %ld) in %.2f s: %.0f req/s | latency "
