@@ -91,8 +91,7 @@ TEST_F(SqlitePageCache, ARolledBackGrowthIsDroppedFromTheCache) {
   EXPECT_GT(page_cache_counts().truncations_passed, before.truncations_passed);
   EXPECT_EQ(rows_and_bytes(), kept);
 
-  // The same page numbers are allocated again, with other content: a stale page left in the
-  // cache would show here.
+  // The same page numbers are allocated again, with other content.
   insert(3000);
   EXPECT_EQ(rows_and_bytes().first, 3500);
   EXPECT_EQ(integrity(), "ok");

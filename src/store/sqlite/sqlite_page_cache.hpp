@@ -6,8 +6,8 @@
 // SQLite swaps the new pages' numbers through a temporary one, the lock-byte page (262,145 with
 // 4 KiB pages), and the cache then believes it may hold pages up to there: the next commit
 // walks the whole hash table (16,384 slots and ~10,000 pages for the writer's 64 MiB cache).
-// Under a stream of one-recipient sends a fifth of all commits paid that walk, about 15% of a
-// core on the writer thread.
+// Under a stream of one-recipient sends a fifth of all commits paid that walk, about a tenth of
+// a core on the writer thread.
 //
 // This wraps the built-in cache and keeps its own upper bound of the page numbers it holds,
 // following pages through those swaps; a truncation that cannot drop anything is skipped.
