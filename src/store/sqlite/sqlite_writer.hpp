@@ -85,6 +85,7 @@ class Writer {
   std::deque<Pending> background_;
   // Groups committed whose callbacks have not run: those may still submit work.
   std::size_t unsettled_ = 0;
+  bool group_open_ = false;  // the writer's group, as of its last wait
   bool stopping_ = false;
   WalSyncer syncer_;  // its callbacks use the members above
   std::thread thread_;
