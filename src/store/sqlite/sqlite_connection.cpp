@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "store/sqlite/sqlite_page_cache.hpp"
+#include "store/sqlite/sqlite_wal_writes.hpp"
 
 namespace herald::sqlite {
 namespace {
@@ -101,6 +102,8 @@ void configure_sqlite_once() {
     // Commits that split B-tree pages no longer walk the whole page cache (see the header).
     install_page_cache();
     sqlite3_initialize();
+    // A commit's WAL frames are written with one call, not two per frame (see the header).
+    install_wal_write_gathering();
   });
 }
 
