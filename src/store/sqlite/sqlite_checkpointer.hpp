@@ -6,10 +6,14 @@
 // A background pass alone cannot let the WAL start over under a steady stream of writes: the
 // WAL restarts only when a write transaction begins with every frame copied, and the writer
 // keeps adding frames while a pass runs (without this, sustained sends grew the WAL by gigabytes).
-// So passes repeat, each written back gradually and synced, until fewer than a few hundred
-// frames were added during the last one, and then the writer, between two groups, copies the
-// few it added meanwhile on its own connection; its next transaction starts the WAL over
-// (unless a reader is still on an old snapshot: then the next round tries again).
+// So passes repeat, each written back and synced (the first gradually, since it writes most of a
+// round's pages), until fewer than a few hundred frames were added during the last one, and then
+// the writer, between two groups, copies the few it added meanwhile on its own connection; its
+// next transaction starts the WAL over (unless a reader is still on an old snapshot: then the
+// next round tries again).
+//
+// This thread is background work: its copies yield the core every few hundred microseconds and
+// its I/O goes in the idle class, so that the threads sends wait for run first.
 #pragma once
 
 #include <atomic>

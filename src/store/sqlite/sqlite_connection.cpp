@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 
 #include "store/sqlite/sqlite_page_cache.hpp"
-#include "store/sqlite/sqlite_wal_writes.hpp"
+#include "store/sqlite/sqlite_vfs.hpp"
 
 namespace herald::sqlite {
 namespace {
@@ -102,8 +102,8 @@ void configure_sqlite_once() {
     // Commits that split B-tree pages no longer walk the whole page cache (see the header).
     install_page_cache();
     sqlite3_initialize();
-    // A commit's WAL frames are written with one call, not two per frame (see the header).
-    install_wal_write_gathering();
+    // The store's VFS: one write per commit into the WAL, copies that yield (see the header).
+    install_vfs();
   });
 }
 
@@ -189,6 +189,11 @@ void Connection::set_busy_timeout(int milliseconds) {
 
 std::string Connection::wal_path() const {
   return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
+}
+
+void Connection::file_control(int op, void* argument) {
+  int rc = sqlite3_file_control(db_, "main", op, argument);
+  if (rc != SQLITE_OK) throw SqliteError(rc, "file control " + std::to_string(op) + " refused");
 }
 
 void Connection::sync_database_file() {

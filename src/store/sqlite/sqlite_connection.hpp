@@ -97,6 +97,9 @@ class Connection {
   std::string wal_path() const;
   // Flushes the database file (not the WAL) to disk through SQLite's own file handle.
   void sync_database_file();
+  // Passes a file control to the "main" database's file (sqlite3_file_control); throws if the
+  // file does not take it.
+  void file_control(int op, void* argument);
 
  private:
   sqlite3* db_ = nullptr;

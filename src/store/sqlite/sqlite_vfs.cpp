@@ -1,4 +1,6 @@
-#include "store/sqlite/sqlite_wal_writes.hpp"
+#include "store/sqlite/sqlite_vfs.hpp"
+
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,9 +21,10 @@ constexpr std::size_t kMaxGathered = 4 << 20;
 constexpr std::size_t kMaxWrite = 120 * 1024;
 
 sqlite3_vfs* base = nullptr;  // the VFS wrapped, the platform's default
-sqlite3_vfs gathering{};
+sqlite3_vfs herald_vfs{};
 std::atomic<std::uint64_t> writes_seen{0};
 std::atomic<std::uint64_t> flushes_made{0};
+std::atomic<std::uint64_t> yields_made{0};
 
 struct Gathered {
   std::string bytes;  // to be written at `offset`, in one call
@@ -36,6 +39,8 @@ struct File {
   Gathered* gathered;  // a WAL file's pending writes; null for any other file
   File* wal;           // a database file: the WAL its connection opened, while open
   File* database;      // a WAL file: its database file, while open
+  int yield_every;     // a database file: pages between yields (kYieldEvery), or 0
+  int written_since_yield;
 };
 
 File* as_file(sqlite3_file* file) {
@@ -60,9 +65,10 @@ int flush(File* f) {
   return rc;
 }
 
-// Where no error can be returned. Only reached if a commit's frames were not written when its
-// commit frame came, which the checks above make a case of a future SQLite writing its frames
-// differently; a reader would then see frames that are not in the file.
+// Where no error can be returned: the barrier before SQLite publishes a commit. Anything still
+// gathered there was written after the commit frame (SQLite rewriting frame headers) or in a way
+// `gather` does not recognise; it must reach the file before readers see those frames, or the
+// store would be corrupt, so a failure stops the process.
 void flush_or_stop(File* f) {
   if (flush(f) == SQLITE_OK) return;
   spdlog::critical("cannot write the WAL before a commit is published; stopping");
@@ -124,6 +130,12 @@ int read_file(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) 
 int write_file(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   File* f = as_file(file);
   if (f->gathered) return gather(f, data, amount, offset);
+  if (f->yield_every > 0 && ++f->written_since_yield >= f->yield_every) {
+    // Lets any thread waiting for this core run first; returns at once when none is.
+    f->written_since_yield = 0;
+    sched_yield();
+    yields_made.fetch_add(1, std::memory_order_relaxed);
+  }
   return inner_methods(f).xWrite(f->inner, data, amount, offset);
 }
 
@@ -162,6 +174,11 @@ int check_reserved_lock(sqlite3_file* file, int* reserved) {
 
 int file_control(sqlite3_file* file, int op, void* arg) {
   File* f = as_file(file);
+  if (op == kYieldEvery) {
+    f->yield_every = *static_cast<int*>(arg);
+    f->written_since_yield = 0;
+    return SQLITE_OK;
+  }
   if (int rc = flush(f); rc != SQLITE_OK) return rc;
   return inner_methods(f).xFileControl(f->inner, op, arg);
 }
@@ -254,6 +271,8 @@ int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
   f->gathered = nullptr;
   f->wal = nullptr;
   f->database = nullptr;
+  f->yield_every = 0;
+  f->written_since_yield = 0;
   int rc = base->xOpen(base, name, f->inner, flags, out_flags);
   if (rc != SQLITE_OK) {
     if (f->inner->pMethods) f->inner->pMethods->xClose(f->inner);
@@ -319,35 +338,35 @@ int current_time_int64(sqlite3_vfs*, sqlite3_int64* now) {
 
 }  // namespace
 
-void install_wal_write_gathering() {
+void install_vfs() {
   if (base) return;
   base = sqlite3_vfs_find(nullptr);
   if (!base) return;
   init_methods();
   // Version 2 at most: the system-call overrides of version 3 are for SQLite's own tests.
-  gathering.iVersion = base->iVersion < 2 ? base->iVersion : 2;
-  gathering.szOsFile = static_cast<int>(sizeof(File)) + base->szOsFile;
-  gathering.mxPathname = base->mxPathname;
-  gathering.zName = "herald-wal-gathering";
-  gathering.xOpen = open_file;
-  gathering.xDelete = delete_file;
-  gathering.xAccess = access;
-  gathering.xFullPathname = full_pathname;
-  gathering.xDlOpen = dl_open;
-  gathering.xDlError = dl_error;
-  gathering.xDlSym = dl_sym;
-  gathering.xDlClose = dl_close;
-  gathering.xRandomness = randomness;
-  gathering.xSleep = sleep_for;
-  gathering.xCurrentTime = current_time;
-  gathering.xGetLastError = last_error;
-  if (gathering.iVersion >= 2) gathering.xCurrentTimeInt64 = current_time_int64;
-  sqlite3_vfs_register(&gathering, 1);
+  herald_vfs.iVersion = base->iVersion < 2 ? base->iVersion : 2;
+  herald_vfs.szOsFile = static_cast<int>(sizeof(File)) + base->szOsFile;
+  herald_vfs.mxPathname = base->mxPathname;
+  herald_vfs.zName = "herald";
+  herald_vfs.xOpen = open_file;
+  herald_vfs.xDelete = delete_file;
+  herald_vfs.xAccess = access;
+  herald_vfs.xFullPathname = full_pathname;
+  herald_vfs.xDlOpen = dl_open;
+  herald_vfs.xDlError = dl_error;
+  herald_vfs.xDlSym = dl_sym;
+  herald_vfs.xDlClose = dl_close;
+  herald_vfs.xRandomness = randomness;
+  herald_vfs.xSleep = sleep_for;
+  herald_vfs.xCurrentTime = current_time;
+  herald_vfs.xGetLastError = last_error;
+  if (herald_vfs.iVersion >= 2) herald_vfs.xCurrentTimeInt64 = current_time_int64;
+  sqlite3_vfs_register(&herald_vfs, 1);
 }
 
-WalWriteCounts wal_write_counts() noexcept {
-  return {writes_seen.load(std::memory_order_relaxed),
-          flushes_made.load(std::memory_order_relaxed)};
+VfsCounts vfs_counts() noexcept {
+  return {writes_seen.load(std::memory_order_relaxed), flushes_made.load(std::memory_order_relaxed),
+          yields_made.load(std::memory_order_relaxed)};
 }
 
 }  // namespace herald::sqlite

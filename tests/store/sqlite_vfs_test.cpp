@@ -1,7 +1,8 @@
-// The WAL's frames are gathered and written once per commit: fewer writes, and still every
-// commit in the file when it returns, visible to other connections, and an error of the write
-// is the commit's.
-#include "store/sqlite/sqlite_wal_writes.hpp"
+// The store's VFS. The WAL's frames are gathered and written once per commit: fewer writes, and
+// still every commit in the file when it returns, visible to other connections, and an error of
+// the write is the commit's. A connection told to yield does so while it copies pages into the
+// database, and only then.
+#include "store/sqlite/sqlite_vfs.hpp"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -16,7 +17,7 @@
 #include "support/herald_process.hpp"
 
 // Named, because test files are compiled together (unity build).
-namespace herald::sqlite::wal_writes_test {
+namespace herald::sqlite::vfs_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 const Query kInsertItem{"INSERT INTO items (k, v) VALUES (?, ?)"};
 const Query kCountItems{"SELECT count(*), coalesce(sum(length(v)), 0) FROM items"};
 const Query kIntegrityCheck{"PRAGMA integrity_check"};
+const Query kCheckpoint{"PRAGMA wal_checkpoint(PASSIVE)"};
 
 std::pair<std::int64_t, std::int64_t> rows_and_bytes(Connection& db) {
   auto stmt = db.prepare(kCountItems);
@@ -37,9 +39,9 @@ std::string integrity(Connection& db) {
   return stmt->column_text(0);
 }
 
-class SqliteWalWrites : public ::testing::Test {
+class SqliteVfs : public ::testing::Test {
  protected:
-  SqliteWalWrites() : db_(path().string(), Connection::Mode::writer) {
+  SqliteVfs() : db_(path().string(), Connection::Mode::writer) {
     // As the store's writer commits: without a sync, which would write the frames by itself.
     db_.exec("PRAGMA synchronous = NORMAL");
     db_.exec("CREATE TABLE items (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
@@ -64,19 +66,19 @@ class SqliteWalWrites : public ::testing::Test {
   std::int64_t next_key_ = 1;
 };
 
-TEST_F(SqliteWalWrites, ACommitOfManyFramesIsOneWrite) {
+TEST_F(SqliteVfs, ACommitOfManyFramesIsOneWrite) {
   insert(200);  // a B-tree of many pages
-  auto before = wal_write_counts();
+  auto before = vfs_counts();
   db_.exec("BEGIN IMMEDIATE");
   insert(20);  // about 20 leaves of the table and as many of the index
   db_.exec("COMMIT");
-  auto after = wal_write_counts();
+  auto after = vfs_counts();
   // SQLite wrote a header and a page for each frame; they reached the file in one call.
-  EXPECT_GE(after.writes - before.writes, 40u);
-  EXPECT_EQ(after.flushes - before.flushes, 1u);
+  EXPECT_GE(after.wal_writes - before.wal_writes, 40u);
+  EXPECT_EQ(after.wal_flushes - before.wal_flushes, 1u);
 }
 
-TEST_F(SqliteWalWrites, EachCommitIsInTheFilesWhenItReturns) {
+TEST_F(SqliteVfs, EachCommitIsInTheFilesWhenItReturns) {
   insert(100);
   for (int commit = 0; commit < 20; ++commit) {
     db_.exec("BEGIN IMMEDIATE");
@@ -94,7 +96,7 @@ TEST_F(SqliteWalWrites, EachCommitIsInTheFilesWhenItReturns) {
   EXPECT_EQ(integrity(recovered), "ok");
 }
 
-TEST_F(SqliteWalWrites, AnotherConnectionSeesEveryCommitAtOnce) {
+TEST_F(SqliteVfs, AnotherConnectionSeesEveryCommitAtOnce) {
   Connection reader(path().string(), Connection::Mode::reader);
   for (int commit = 1; commit <= 50; ++commit) {
     db_.exec("BEGIN IMMEDIATE");
@@ -105,17 +107,17 @@ TEST_F(SqliteWalWrites, AnotherConnectionSeesEveryCommitAtOnce) {
   EXPECT_EQ(rows_and_bytes(reader), rows_and_bytes(db_));
 }
 
-TEST_F(SqliteWalWrites, ATransactionLargerThanTheCacheSpillsAndReadsBack) {
+TEST_F(SqliteVfs, ATransactionLargerThanTheCacheSpillsAndReadsBack) {
   // A small cache makes SQLite write frames mid-transaction and read them back before the
   // commit; the transaction also outgrows what is gathered before a write (4 MiB).
   db_.exec("PRAGMA cache_size = 20");
-  auto before = wal_write_counts();
+  auto before = vfs_counts();
   db_.exec("BEGIN IMMEDIATE");
   insert(3000, 2000);
   auto inside = rows_and_bytes(db_);
   db_.exec("COMMIT");
   EXPECT_EQ(inside.first, 3000);
-  EXPECT_GT(wal_write_counts().flushes - before.flushes, 2u);
+  EXPECT_GT(vfs_counts().wal_flushes - before.wal_flushes, 2u);
   EXPECT_EQ(rows_and_bytes(db_), inside);
   EXPECT_EQ(integrity(db_), "ok");
   Connection reader(path().string(), Connection::Mode::reader);
@@ -145,16 +147,16 @@ class FileSizeLimit {
   sighandler_t previous_signal_;
 };
 
-TEST_F(SqliteWalWrites, AWriteThatFailsFailsItsCommit) {
+TEST_F(SqliteVfs, AWriteThatFailsFailsItsCommit) {
   insert(50);
   auto kept = rows_and_bytes(db_);
   std::uintmax_t wal_size = fs::file_size(path().string() + "-wal");
-  auto before = wal_write_counts();
+  auto before = vfs_counts();
   {
     FileSizeLimit limit(wal_size + 8192);
     db_.exec("BEGIN IMMEDIATE");
     insert(200);
-    EXPECT_EQ(wal_write_counts().flushes, before.flushes);  // gathered, not yet written
+    EXPECT_EQ(vfs_counts().wal_flushes, before.wal_flushes);  // gathered, not yet written
     EXPECT_THROW(db_.exec("COMMIT"), SqliteError);
     try {
       db_.exec("ROLLBACK");
@@ -171,5 +173,36 @@ TEST_F(SqliteWalWrites, AWriteThatFailsFailsItsCommit) {
   EXPECT_EQ(integrity(db_), "ok");
 }
 
+TEST_F(SqliteVfs, ACheckpointOfAConnectionToldToYieldGivesWayEveryFewPages) {
+  insert(400);
+  Connection checkpointer(path().string(), Connection::Mode::writer);
+  auto before = vfs_counts();
+  checkpointer.prepare(kCheckpoint)->step();  // not told yet
+  EXPECT_EQ(vfs_counts().yields, before.yields);
+
+  insert(400);
+  int pages = 8;
+  checkpointer.file_control(kYieldEvery, &pages);
+  std::int64_t copied = 0;
+  {
+    auto stmt = checkpointer.prepare(kCheckpoint);
+    ASSERT_TRUE(stmt->step());
+    copied = stmt->column_int(2);  // busy, log, checkpointed
+  }
+  // Each frame copied is a page written; some frames are older versions of the same page.
+  EXPECT_GE(vfs_counts().yields - before.yields, 2u);
+  EXPECT_LE(vfs_counts().yields - before.yields, static_cast<std::uint64_t>(copied) / 8);
+  // The writer's own commits never yield.
+  auto after_checkpoint = vfs_counts();
+  insert(100);
+  EXPECT_EQ(vfs_counts().yields, after_checkpoint.yields);
+  EXPECT_EQ(integrity(checkpointer), "ok");
+}
+
+TEST_F(SqliteVfs, AFileControlItDoesNotKnowIsPassedOnAndRefused) {
+  int value = 0;
+  EXPECT_THROW(db_.file_control(0x48524cff, &value), SqliteError);
+}
+
 }  // namespace
-}  // namespace herald::sqlite::wal_writes_test
+}  // namespace herald::sqlite::vfs_test
