@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -117,6 +118,7 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
     }
     boost::system::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (answered_early_) co_await drop_what_is_still_coming();
     stream_.close();
     m.http_connections_open.fetch_sub(1, std::memory_order_relaxed);
     host_.leave(this);
@@ -167,6 +169,7 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
       }
       if (auto refusal = host_.api().refuse_before_body(request, match)) {
         // The body is not read: answer and close, so it is never parsed as a next request.
+        answered_early_ = true;
         int status = refusal->status;
         auto res = to_beast_response(std::move(*refusal), version, false);
         co_await http::async_write(stream_, res, use_tuple);
@@ -370,6 +373,7 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
     } else {
       co_return;  // closed, timed out or cancelled: nobody to answer
     }
+    answered_early_ = true;
     int status = response.status;
     auto res = to_beast_response(std::move(response), 11, false);
     stream_.expires_after(std::chrono::seconds(5));
@@ -385,9 +389,27 @@ class Connection final : public HttpConnection, public std::enable_shared_from_t
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
 
+  // After an answer sent before the request was read to its end (a body over the limit, a
+  // refusal, a malformed request), reads and drops what the client still sends, for a while,
+  // before the socket is closed. Closing with unread bytes makes the kernel send a reset, and a
+  // client still writing its body then fails on the write, or loses the answer it has not read.
+  asio::awaitable<void> drop_what_is_still_coming() {
+    constexpr auto kLinger = std::chrono::seconds(5);
+    constexpr std::size_t kMaxDropped = 64 * 1024 * 1024;
+    stream_.expires_after(kLinger);
+    std::array<char, 16 * 1024> scratch;
+    std::size_t dropped = 0;
+    while (dropped < kMaxDropped) {
+      auto [ec, bytes] = co_await stream_.async_read_some(asio::buffer(scratch), use_tuple);
+      if (ec) break;  // the client closed, the time is up, or the connection broke
+      dropped += bytes;
+    }
+  }
+
   ConnectionHost& host_;
   beast::tcp_stream stream_;
-  bool idle_ = false;  // touched only on the strand
+  bool idle_ = false;            // touched only on the strand
+  bool answered_early_ = false;  // the same
 };
 
 }  // namespace

@@ -143,7 +143,7 @@ std::string raw_exchange(unsigned short port, const std::string& bytes, int time
   return raw_receive(raw_send(port, bytes), timeout_ms);
 }
 
-int raw_send(unsigned short port, const std::string& bytes) {
+int raw_send(unsigned short port, const std::string& bytes, std::size_t* sent_out) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -159,6 +159,7 @@ int raw_send(unsigned short port, const std::string& bytes) {
     if (n <= 0) break;  // the server may close early, e.g. on an oversized header
     sent += static_cast<std::size_t>(n);
   }
+  if (sent_out) *sent_out = sent;
   return fd;
 }
 

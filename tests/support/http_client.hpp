@@ -49,9 +49,10 @@ class HttpClient {
 // or `timeout_ms` passes.
 std::string raw_exchange(unsigned short port, const std::string& bytes, int timeout_ms = 5000);
 
-// The two halves of raw_exchange: connect and send (returns the socket), then read until the
-// server closes or `timeout_ms` passes (and close the socket).
-int raw_send(unsigned short port, const std::string& bytes);
+// The two halves of raw_exchange: connect and send (returns the socket; `sent`, if given, gets
+// how many bytes went out before the server closed), then read until the server closes or
+// `timeout_ms` passes (and close the socket).
+int raw_send(unsigned short port, const std::string& bytes, std::size_t* sent = nullptr);
 std::string raw_receive(int fd, int timeout_ms = 5000);
 
 }  // namespace herald::test

@@ -260,7 +260,9 @@ void init_methods() {
 }
 
 bool is_ours(const sqlite3_file* file) {
-  return file && file->pMethods >= &methods[0] && file->pMethods <= &methods[2];
+  if (!file) return false;
+  const sqlite3_io_methods* m = file->pMethods;
+  return m == &methods[0] || m == &methods[1] || m == &methods[2];
 }
 
 int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
@@ -302,7 +304,7 @@ int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
 int delete_file(sqlite3_vfs*, const char* name, int sync_dir) {
   return base->xDelete(base, name, sync_dir);
 }
-int access(sqlite3_vfs*, const char* name, int flags, int* result) {
+int access_file(sqlite3_vfs*, const char* name, int flags, int* result) {
   return base->xAccess(base, name, flags, result);
 }
 int full_pathname(sqlite3_vfs*, const char* name, int size, char* out) {
@@ -350,7 +352,7 @@ void install_vfs() {
   herald_vfs.zName = "herald";
   herald_vfs.xOpen = open_file;
   herald_vfs.xDelete = delete_file;
-  herald_vfs.xAccess = access;
+  herald_vfs.xAccess = access_file;
   herald_vfs.xFullPathname = full_pathname;
   herald_vfs.xDlOpen = dl_open;
   herald_vfs.xDlError = dl_error;
