@@ -8,15 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include "store/items_table.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "support/herald_process.hpp"
 
 namespace herald::sqlite {
 namespace {
 
-const Query kInsertItem{"INSERT INTO items (k, v) VALUES (?, ?)"};
-const Query kCountItems{"SELECT count(*), coalesce(sum(length(v)), 0) FROM items"};
-const Query kIntegrityCheck{"PRAGMA integrity_check"};
+using items_table::kCountItems;
 
 // Keys and values spread over the whole B-tree, as sends to many users are.
 class Scattered {
@@ -33,31 +32,20 @@ class Scattered {
 class SqlitePageCache : public ::testing::Test {
  protected:
   SqlitePageCache() : db_((dir_.path() / "cache.db").string(), Connection::Mode::writer) {
-    db_.exec("CREATE TABLE items (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    db_.exec("CREATE INDEX items_v ON items (v)");
+    items_table::create(db_);
   }
 
   void insert(int rows) {
     for (int i = 0; i < rows; ++i) {
       std::int64_t key = keys_.next();
-      db_.prepare(kInsertItem)
-          ->bind(1, key)
-          .bind(2, std::to_string(key) + std::string(80, 'v'))
-          .run();
+      items_table::insert(db_, key, std::to_string(key) + std::string(80, 'v'));
     }
   }
 
   std::pair<std::int64_t, std::int64_t> rows_and_bytes() {
-    auto stmt = db_.prepare(kCountItems);
-    EXPECT_TRUE(stmt->step());
-    return {stmt->column_int(0), stmt->column_int(1)};
+    return items_table::rows_and_bytes(db_);
   }
-
-  std::string integrity() {
-    auto stmt = db_.prepare(kIntegrityCheck);
-    EXPECT_TRUE(stmt->step());
-    return stmt->column_text(0);
-  }
+  std::string integrity() { return items_table::integrity(db_); }
 
   test::TempDir dir_;
   Connection db_;

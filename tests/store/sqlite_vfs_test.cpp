@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/items_table.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "support/herald_process.hpp"
 
@@ -21,31 +22,17 @@ namespace herald::sqlite::vfs_test {
 namespace {
 
 namespace fs = std::filesystem;
+using items_table::integrity;
+using items_table::rows_and_bytes;
 
-const Query kInsertItem{"INSERT INTO items (k, v) VALUES (?, ?)"};
-const Query kCountItems{"SELECT count(*), coalesce(sum(length(v)), 0) FROM items"};
-const Query kIntegrityCheck{"PRAGMA integrity_check"};
 const Query kCheckpoint{"PRAGMA wal_checkpoint(PASSIVE)"};
-
-std::pair<std::int64_t, std::int64_t> rows_and_bytes(Connection& db) {
-  auto stmt = db.prepare(kCountItems);
-  EXPECT_TRUE(stmt->step());
-  return {stmt->column_int(0), stmt->column_int(1)};
-}
-
-std::string integrity(Connection& db) {
-  auto stmt = db.prepare(kIntegrityCheck);
-  EXPECT_TRUE(stmt->step());
-  return stmt->column_text(0);
-}
 
 class SqliteVfs : public ::testing::Test {
  protected:
   SqliteVfs() : db_(path().string(), Connection::Mode::writer) {
     // As the store's writer commits: without a sync, which would write the frames by itself.
     db_.exec("PRAGMA synchronous = NORMAL");
-    db_.exec("CREATE TABLE items (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    db_.exec("CREATE INDEX items_v ON items (v)");
+    items_table::create(db_);
   }
 
   fs::path path() const { return dir_.path() / "wal.db"; }
@@ -54,10 +41,7 @@ class SqliteVfs : public ::testing::Test {
   void insert(int rows, int value_bytes = 300) {
     for (int i = 0; i < rows; ++i) {
       std::int64_t key = next_key_++ * 7919 % 1000003;
-      db_.prepare(kInsertItem)
-          ->bind(1, key)
-          .bind(2, std::string(value_bytes, 'a' + key % 26))
-          .run();
+      items_table::insert(db_, key, std::string(value_bytes, 'a' + key % 26));
     }
   }
 
